@@ -1,0 +1,9 @@
+export {
+  DecodeError,
+  describeError,
+  ErrorCode,
+  InvalidConfigurationError,
+  InvalidPipelineError,
+  SparklessError,
+  UserCodeError,
+} from './sparkless-error';

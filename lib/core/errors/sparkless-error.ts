@@ -1,0 +1,74 @@
+/**
+ * Stable error codes. Tests, alarms and callers match on these, never on messages.
+ */
+export const ErrorCode = {
+  InvalidOffset: 'INVALID_OFFSET',
+  InvalidPipeline: 'INVALID_PIPELINE',
+  InvalidKey: 'INVALID_KEY',
+  DecodeFailed: 'DECODE_FAILED',
+  UserCodeFailed: 'USER_CODE_FAILED',
+  IncompatibleStatePlan: 'INCOMPATIBLE_STATE_PLAN',
+  InvalidConfiguration: 'INVALID_CONFIGURATION',
+  StateConflictRetriesExhausted: 'STATE_CONFLICT_RETRIES_EXHAUSTED',
+  LedgerConflictRetriesExhausted: 'LEDGER_CONFLICT_RETRIES_EXHAUSTED',
+  WriteAheadLogMissing: 'WRITE_AHEAD_LOG_MISSING',
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Base class of every error Sparkless raises on purpose. Carries a stable {@link ErrorCode}
+ * and, where there is one, the underlying `cause`.
+ */
+export class SparklessError extends Error {
+  /** Stable machine-readable code. */
+  public readonly code: ErrorCode;
+
+  public constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A record's bytes could not be decoded (bad UTF-8, bad JSON, ...). */
+export class DecodeError extends SparklessError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.DecodeFailed, message, options);
+  }
+}
+
+/** A pipeline definition is not valid (raised while building it, before any data flows). */
+export class InvalidPipelineError extends SparklessError {
+  public constructor(message: string) {
+    super(ErrorCode.InvalidPipeline, message);
+  }
+}
+
+/** Configuration is missing or wrong; the message names the fix. */
+export class InvalidConfigurationError extends SparklessError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.InvalidConfiguration, message, options);
+  }
+}
+
+/**
+ * User code (a function given to an operator) threw. `stage` names the operator so the
+ * dead-letter entry says where it happened.
+ */
+export class UserCodeError extends SparklessError {
+  /** The operator whose function threw, e.g. `map#2`. */
+  public readonly stage: string;
+
+  public constructor(stage: string, cause: unknown) {
+    super(ErrorCode.UserCodeFailed, `${stage} threw: ${describeError(cause)}`, { cause });
+    this.stage = stage;
+  }
+}
+
+/** A one-line description of anything thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,39 @@
+import type { InputRecord } from '../records';
+
+/**
+ * Where an element came from: one input record, or (after a per-batch aggregation) several.
+ * Its `offsetKey` is the highest contributing offset: the fencing mark a stateful operator
+ * records once it has folded the element.
+ */
+export type Origin = InputRecord | AggregateOrigin;
+
+/** The origin of an element computed from several records. */
+export interface AggregateOrigin {
+  /** The contributing records, in offset order. */
+  readonly records: readonly InputRecord[];
+  /** The highest contributing offset key. */
+  readonly offsetKey: string;
+}
+
+/** A value flowing through the evaluator, with its provenance. */
+export interface Element {
+  readonly value: unknown;
+  readonly origin: Origin;
+}
+
+/** The records an origin stands for. */
+export function originRecords(origin: Origin): readonly InputRecord[] {
+  return 'records' in origin ? origin.records : [origin];
+}
+
+/** Merges origins into one aggregate origin (records deduplicated, in offset order). */
+export function mergeOrigins(origins: readonly Origin[]): Origin {
+  if (origins.length === 1 && origins[0] !== undefined) return origins[0];
+  const records = new Set<InputRecord>();
+  for (const origin of origins) for (const record of originRecords(origin)) records.add(record);
+  const sorted = [...records].sort((a, b) =>
+    a.offsetKey < b.offsetKey ? -1 : a.offsetKey > b.offsetKey ? 1 : 0,
+  );
+  const last = sorted[sorted.length - 1];
+  return { records: sorted, offsetKey: last === undefined ? '' : last.offsetKey };
+}

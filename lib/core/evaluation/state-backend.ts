@@ -1,0 +1,48 @@
+import type { UserCodeError } from '../errors';
+
+/** One key's input to a stateful operator in one batch. */
+export interface KeyGroup {
+  /** The key as user code produced it. */
+  readonly key: unknown;
+  /** The key's canonical id (see `encodeKey`). */
+  readonly keyId: string;
+  /** The values, in offset order. */
+  readonly values: readonly unknown[];
+  /** For each value, the offset key of the record it came from (same index as `values`). */
+  readonly offsetKeys: readonly string[];
+}
+
+/** A stateful operator applied to one batch of one partition. */
+export interface StatefulStep {
+  /** The operator id (state key prefix). */
+  readonly operatorId: string;
+  /** The partition the batch came from: the fencing marks are per partition. */
+  readonly partition: string;
+  /** The user's update function: `undefined` removes the key. */
+  readonly update: (values: unknown[], state: unknown) => unknown;
+}
+
+/** What a stateful step did to one key. */
+export type KeyOutcome =
+  | {
+      readonly kind: 'state';
+      /** The key's state after the batch; `undefined` when removed or never set. */
+      readonly state: unknown;
+      /** False when every value had been folded before (a replay). */
+      readonly changed: boolean;
+    }
+  | {
+      readonly kind: 'failed';
+      /** The update function threw; the key's values go to the dead-letter sink. */
+      readonly error: UserCodeError;
+    };
+
+/**
+ * The port through which the evaluator reaches keyed state. The in-memory runner folds into
+ * a map; the runtime implements it with fenced conditional writes so every record's value
+ * is folded exactly once across retries and concurrent partitions.
+ */
+export interface StateBackend {
+  /** Applies `step` to `groups` and reports each key's outcome by key id. */
+  apply(step: StatefulStep, groups: readonly KeyGroup[]): Promise<ReadonlyMap<string, KeyOutcome>>;
+}

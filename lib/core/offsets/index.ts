@@ -1,0 +1,1 @@
+export { compareOffsetKeys, decodeOffsetKey, encodeOffsetKey, isAfter } from './offset-key';

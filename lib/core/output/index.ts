@@ -1,0 +1,1 @@
+export { formatPrintBlock, formatSparkValue } from './spark-format';

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { InvalidPipelineError } from '../errors';
+import type { BatchContext } from '../evaluation/batch-context';
+import type { PipelinePlan } from '../plan/types';
+import type { SourceRecord } from '../records';
+import { DStream } from './dstream';
+import type { OutputNode, SourceNode, StatefulNode, StreamNode } from './graph';
+
+const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** Where a pipeline reads from. */
+export const SourceKind = {
+  Kinesis: 'kinesis',
+} as const;
+
+/** One of the {@link SourceKind} values. */
+export type SourceKind = (typeof SourceKind)[keyof typeof SourceKind];
+
+/**
+ * A streaming pipeline: one definition evaluated by the in-memory runner, run by the Lambda
+ * handler factory, read by the CDK construct, and run by the local runner.
+ *
+ * @example
+ * export const wordCount = pipeline('word-count')
+ *   .fromKinesis()
+ *   .map((record) => decodeUtf8(record.value))
+ *   .flatMap((line) => line.split(' '))
+ *   .mapToPair((word) => [word, 1] as const)
+ *   .reduceByKey((a, b) => a + b)
+ *   .print();
+ */
+export class Pipeline {
+  /** The pipeline's name: lower-case letters, digits and dashes. */
+  public readonly name: string;
+  private readonly nodes: StreamNode[] = [];
+  private readonly outputNodes: OutputNode[] = [];
+  private source: { readonly kind: SourceKind; readonly node: SourceNode } | undefined;
+
+  public constructor(name: string) {
+    if (!NAME_PATTERN.test(name)) {
+      throw new InvalidPipelineError(
+        `pipeline name must be 1-63 lower-case letters, digits or dashes, starting with a letter (given ${JSON.stringify(name)})`,
+      );
+    }
+    this.name = name;
+  }
+
+  /** Reads from the Kinesis stream the pipeline is deployed with: one element per record. */
+  public fromKinesis(): DStream<SourceRecord> {
+    if (this.source !== undefined) {
+      throw new InvalidPipelineError(`pipeline ${this.name} already has a ${this.source.kind} source`);
+    }
+    const node: SourceNode = { kind: 'source', index: 0, stage: 'source#0', downstreamOfState: false };
+    this.nodes.push(node);
+    this.source = { kind: SourceKind.Kinesis, node };
+    return new DStream<SourceRecord>(this, node);
+  }
+
+  /** The source node; throws if the pipeline has no source yet. */
+  public get sourceNode(): SourceNode {
+    if (this.source === undefined) {
+      throw new InvalidPipelineError(`pipeline ${this.name} has no source: call fromKinesis() first`);
+    }
+    return this.source.node;
+  }
+
+  /** The output operations in declaration order. */
+  public get outputs(): readonly OutputNode[] {
+    return this.outputNodes;
+  }
+
+  /** The stateful nodes in creation order. */
+  public get statefulNodes(): readonly StatefulNode[] {
+    return this.nodes.filter((node): node is StatefulNode => node.kind === 'stateful');
+  }
+
+  /** The static description adapters read: stateful operators, fingerprint, needs. */
+  public get plan(): PipelinePlan {
+    const statefulOperators = this.statefulNodes.map((node) => ({
+      id: node.operatorId,
+      kind: node.operatorKind,
+    }));
+    return {
+      name: this.name,
+      statefulOperators,
+      fingerprint: createHash('sha256').update(JSON.stringify(statefulOperators)).digest('hex').slice(0, 16),
+      needsStateStore: statefulOperators.length > 0,
+      needsWindowTrigger: false,
+      outputs: this.outputNodes.map((output) => output.kind),
+    };
+  }
+
+  /** @internal Called by {@link DStream} to add a node; assigns its index. */
+  public addNode<N extends StreamNode>(build: (index: number) => N): N {
+    const node = build(this.nodes.length);
+    if (
+      node.kind === 'stateful' &&
+      this.statefulNodes.some((other) => other.operatorId === node.operatorId)
+    ) {
+      throw new InvalidPipelineError(
+        `pipeline ${this.name} has two stateful operators named ${JSON.stringify(node.operatorId)}: give each a distinct name`,
+      );
+    }
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** @internal Called by {@link DStream} output operations. */
+  public addOutput(output: OutputNode): this {
+    this.outputNodes.push(output);
+    return this;
+  }
+
+  /** @internal Number of stateful nodes so far (for default operator ids). */
+  public get statefulCount(): number {
+    return this.statefulNodes.length;
+  }
+}
+
+/** Starts a pipeline definition. See {@link Pipeline}. */
+export function pipeline(name: string): Pipeline {
+  return new Pipeline(name);
+}
+
+/** The signature of a `foreachBatch` function. */
+export type ForeachBatchFunction<T> = (elements: readonly T[], context: BatchContext) => void | Promise<void>;

@@ -1,0 +1,27 @@
+/**
+ * The static description of a pipeline that adapters read without running it:
+ * the CDK construct sizes its resources from it, the metadata checkpoint stores
+ * its fingerprint, and the runtime checks it on cold start.
+ */
+export interface PipelinePlan {
+  /** The pipeline's name, unique within an account and region (used in resource names and keys). */
+  readonly name: string;
+  /** The stateful operators in evaluation order. */
+  readonly statefulOperators: readonly StatefulOperatorDescriptor[];
+  /** A stable hash of {@link statefulOperators}: equal fingerprints share state safely. */
+  readonly fingerprint: string;
+  /** True when the pipeline keeps keyed state and so needs the state table. */
+  readonly needsStateStore: boolean;
+  /** True when the pipeline has event-time windows and so needs a scheduled trigger to fire them on idle streams. */
+  readonly needsWindowTrigger: boolean;
+  /** The output operations, in declaration order (e.g. `print`, `foreachBatch`). */
+  readonly outputs: readonly string[];
+}
+
+/** One stateful operator as the plan fingerprint sees it. */
+export interface StatefulOperatorDescriptor {
+  /** Stable id of the operator within the pipeline, used as the state key prefix. */
+  readonly id: string;
+  /** The operator kind, e.g. `updateStateByKey`. */
+  readonly kind: string;
+}

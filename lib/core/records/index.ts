@@ -1,0 +1,2 @@
+export { decodeJson, decodeUtf8 } from './decode';
+export type { InputRecord, SourceRecord } from './types';

@@ -1,0 +1,3 @@
+export type { InMemoryRunnerOptions } from './in-memory-runner';
+export { InMemoryRunner } from './in-memory-runner';
+export { MapStateBackend } from './map-state-backend';
