@@ -1,0 +1,107 @@
+import { ErrorCode, type PipelinePlan, SparklessError, type StatefulOperatorDescriptor } from '../core';
+import { getJson, type ObjectStore, putJson } from '../storage';
+
+/**
+ * The metadata checkpoint (Spark's checkpoint directory, metadata part): what the stored
+ * state was built by. Loaded on every cold start.
+ */
+export interface MetadataCheckpoint {
+  readonly formatVersion: 1;
+  readonly pipeline: string;
+  readonly namespace: string;
+  readonly planFingerprint: string;
+  readonly statefulOperators: readonly StatefulOperatorDescriptor[];
+  readonly codeVersion: string;
+  readonly config: Readonly<Record<string, string | number | boolean>>;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A partition's committed progress as last snapshotted to the checkpoint. */
+export interface OffsetsSnapshot {
+  readonly partition: string;
+  readonly committedOffset: string;
+  readonly nextBatchNumber: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * The stored state was built by a different stateful plan than the one deployed. Carries
+ * both fingerprints; the message names the ways out.
+ */
+export class IncompatibleStatePlanError extends SparklessError {
+  public constructor(
+    public readonly stored: MetadataCheckpoint,
+    public readonly current: PipelinePlan,
+    namespace: string,
+  ) {
+    super(
+      ErrorCode.IncompatibleStatePlan,
+      `pipeline ${current.name}: the stateful operators changed (checkpoint ${describe(stored.statefulOperators)}, fingerprint ${stored.planFingerprint}; deployed ${describe(current.statefulOperators)}, fingerprint ${current.fingerprint}). ` +
+        `Refusing to mix state of namespace "${namespace}" with a new plan. Either start fresh in a new namespace ` +
+        `(set stateNamespace / SPARKLESS_STATE_NAMESPACE to e.g. "${namespace}-v2"), or keep the old operator ids ` +
+        `by passing { name } to the stateful operators, or restore a savepoint into a new namespace with a migration.`,
+    );
+  }
+}
+
+function describe(operators: readonly StatefulOperatorDescriptor[]): string {
+  return `[${operators.map((op) => `${op.kind}:${op.id}`).join(', ')}]`;
+}
+
+/** Reads and writes the metadata checkpoint and offset snapshots of one state namespace. */
+export class CheckpointManager {
+  public constructor(
+    private readonly store: ObjectStore,
+    private readonly namespace: string,
+  ) {}
+
+  /** The object key of the metadata checkpoint. */
+  public get metadataKey(): string {
+    return `checkpoints/${this.namespace}/metadata.json`;
+  }
+
+  /**
+   * Spark's `getOrCreate`: loads the checkpoint, or creates it on first start. Refuses a
+   * plan whose stateful fingerprint differs from the checkpoint's.
+   */
+  public async getOrCreate(
+    plan: PipelinePlan,
+    options: {
+      codeVersion: string;
+      config: Readonly<Record<string, string | number | boolean>>;
+      now: number;
+    },
+  ): Promise<MetadataCheckpoint> {
+    const stored = await getJson<MetadataCheckpoint>(this.store, this.metadataKey);
+    if (stored !== undefined && stored.planFingerprint !== plan.fingerprint) {
+      throw new IncompatibleStatePlanError(stored, plan, this.namespace);
+    }
+    if (stored !== undefined && stored.codeVersion === options.codeVersion) return stored;
+    const checkpoint: MetadataCheckpoint = {
+      formatVersion: 1,
+      pipeline: plan.name,
+      namespace: this.namespace,
+      planFingerprint: plan.fingerprint,
+      statefulOperators: plan.statefulOperators,
+      codeVersion: options.codeVersion,
+      config: options.config,
+      createdAt: stored?.createdAt ?? options.now,
+      updatedAt: options.now,
+    };
+    await putJson(this.store, this.metadataKey, checkpoint);
+    return checkpoint;
+  }
+
+  /** Records a partition's committed progress (the offsets part of the checkpoint). */
+  public async saveOffsets(snapshot: OffsetsSnapshot): Promise<void> {
+    await putJson(this.store, `checkpoints/${this.namespace}/offsets/${snapshot.partition}.json`, snapshot);
+  }
+
+  /** Every partition's last snapshotted progress. */
+  public async loadOffsets(): Promise<OffsetsSnapshot[]> {
+    const keys = await this.store.list(`checkpoints/${this.namespace}/offsets/`);
+    const snapshots = await Promise.all(keys.map((key) => getJson<OffsetsSnapshot>(this.store, key)));
+    return snapshots.filter((snapshot): snapshot is OffsetsSnapshot => snapshot !== undefined);
+  }
+}

@@ -1,0 +1,124 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Item, isConditionalCheckFailed, readNumber, readString } from '../state/dynamodb-items';
+import {
+  EMPTY_LEDGER,
+  type LedgerEntry,
+  type OpenBatch,
+  type PartitionLedgerStore,
+} from './partition-ledger';
+
+/** Options of {@link DynamoDbPartitionLedgerStore}. */
+export interface DynamoDbPartitionLedgerStoreOptions {
+  /** The DynamoDB client (built once per container). */
+  readonly client: DynamoDBClient;
+  /** The state table (partition key `pk`, sort key `sk`). */
+  readonly tableName: string;
+  /** The state namespace. */
+  readonly namespace: string;
+}
+
+const SORT_KEY = 'ledger';
+
+/**
+ * {@link PartitionLedgerStore} on DynamoDB: one item per partition in the state table. The
+ * committed offset is a length-prefixed decimal string, so the condition
+ * `committed <= :committed` compares 56-digit Kinesis sequence numbers numerically.
+ */
+export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+  private readonly namespace: string;
+
+  public constructor(options: DynamoDbPartitionLedgerStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.namespace = options.namespace;
+  }
+
+  public async read(partition: string): Promise<LedgerEntry> {
+    const response = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: this.key(partition), ConsistentRead: true }),
+    );
+    return response.Item === undefined ? EMPTY_LEDGER : toEntry(response.Item);
+  }
+
+  public async write(partition: string, next: LedgerEntry, expectedVersion: number): Promise<boolean> {
+    const item: Item = {
+      ...this.key(partition),
+      v: { N: String(next.version) },
+      next: { N: String(next.nextBatchNumber) },
+      updatedAt: { N: String(Date.now()) },
+    };
+    if (next.committedOffsetKey !== undefined) item.committed = { S: next.committedOffsetKey };
+    if (next.open !== undefined) item.open = openToAttribute(next.open);
+    const names: Record<string, string> = { '#v': 'v' };
+    const values: Record<string, AttributeValue> = {};
+    let condition: string;
+    if (expectedVersion === 0) {
+      condition = 'attribute_not_exists(#v)';
+    } else {
+      condition = '#v = :expected';
+      values[':expected'] = { N: String(expectedVersion) };
+    }
+    if (next.committedOffsetKey !== undefined) {
+      condition += ' AND (attribute_not_exists(#committed) OR #committed <= :committed)';
+      names['#committed'] = 'committed';
+      values[':committed'] = { S: next.committedOffsetKey };
+    }
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private key(partition: string): Item {
+    return { pk: { S: `${this.namespace}#ledger#${partition}` }, sk: { S: SORT_KEY } };
+  }
+}
+
+function openToAttribute(open: OpenBatch): AttributeValue {
+  return {
+    M: {
+      n: { N: String(open.batchNumber) },
+      first: { S: open.firstOffsetKey },
+      last: { S: open.lastOffsetKey },
+      wal: { S: open.walKey },
+      time: { N: String(open.batchTime) },
+    },
+  };
+}
+
+function toEntry(item: Item): LedgerEntry {
+  const open = item.open?.M;
+  return {
+    version: readNumber(item, 'v') ?? 0,
+    committedOffsetKey: readString(item, 'committed'),
+    nextBatchNumber: readNumber(item, 'next') ?? 0,
+    open:
+      open === undefined
+        ? undefined
+        : {
+            batchNumber: readNumber(open, 'n') ?? 0,
+            firstOffsetKey: readString(open, 'first') ?? '',
+            lastOffsetKey: readString(open, 'last') ?? '',
+            walKey: readString(open, 'wal') ?? '',
+            batchTime: readNumber(open, 'time') ?? 0,
+          },
+  };
+}

@@ -1,0 +1,5 @@
+export type { DynamoDbPartitionLedgerStoreOptions } from './dynamodb-partition-ledger-store';
+export { DynamoDbPartitionLedgerStore } from './dynamodb-partition-ledger-store';
+export { MemoryPartitionLedgerStore } from './memory-partition-ledger-store';
+export type { LedgerEntry, OpenBatch, PartitionLedgerStore } from './partition-ledger';
+export { EMPTY_LEDGER } from './partition-ledger';

@@ -1,0 +1,51 @@
+/**
+ * A batch claimed by an attempt and not yet committed. Its records are in the write-ahead
+ * log under `walKey`, so any later attempt can finish it with the same batch id and time,
+ * whatever slice of the stream Lambda redelivers.
+ */
+export interface OpenBatch {
+  /** The batch's number within the partition (the batch id is `<partition>/<batchNumber>`). */
+  readonly batchNumber: number;
+  /** Offset key of the first record. */
+  readonly firstOffsetKey: string;
+  /** Offset key of the last record. */
+  readonly lastOffsetKey: string;
+  /** Where the batch's records are in the write-ahead log. */
+  readonly walKey: string;
+  /** The batch time fixed by the claim, in epoch milliseconds. */
+  readonly batchTime: number;
+}
+
+/**
+ * A partition's progress: the committed offset (records at or below it are done), the
+ * next batch number, and the open batch if an attempt claimed one and has not committed.
+ */
+export interface LedgerEntry {
+  /** Incremented by every write; 0 when the partition has never been seen. */
+  readonly version: number;
+  /** Offset key of the last committed record, if any. */
+  readonly committedOffsetKey: string | undefined;
+  /** The number the next claimed batch gets. */
+  readonly nextBatchNumber: number;
+  /** The claimed, uncommitted batch, if any. */
+  readonly open: OpenBatch | undefined;
+}
+
+/** The ledger of a partition that has never been seen. */
+export const EMPTY_LEDGER: LedgerEntry = {
+  version: 0,
+  committedOffsetKey: undefined,
+  nextBatchNumber: 0,
+  open: undefined,
+};
+
+/**
+ * The port for per-partition ledgers. Writes are compare-and-set on the version, and the
+ * committed offset never moves backwards.
+ */
+export interface PartitionLedgerStore {
+  /** Strongly consistent read; a partition never seen reads as {@link EMPTY_LEDGER}. */
+  read(partition: string): Promise<LedgerEntry>;
+  /** Writes `next` if the stored version equals `expectedVersion`; false when someone else wrote first. */
+  write(partition: string, next: LedgerEntry, expectedVersion: number): Promise<boolean>;
+}

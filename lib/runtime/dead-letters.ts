@@ -1,0 +1,86 @@
+import { type DeadLetter, decodeOffsetKey, describeError, SparklessError } from '../core';
+import type { DeadLetterEntry } from '../sinks';
+
+/** Identifies the batch the dead letters come from. */
+export interface DeadLetterOrigin {
+  readonly pipeline: string;
+  readonly namespace: string;
+  readonly batchId: string;
+  readonly batchNumber: number;
+  readonly partition: string;
+}
+
+/**
+ * Turns the evaluator's dead letters into sink entries with deterministic ids: a record by
+ * its offset, an element by batch number, stage and position. Evaluation is deterministic,
+ * so a replayed batch produces the same ids and rewrites the same entries.
+ */
+export function toDeadLetterEntries(
+  deadLetters: readonly DeadLetter[],
+  origin: DeadLetterOrigin,
+): DeadLetterEntry[] {
+  let elementIndex = 0;
+  return deadLetters.map((deadLetter) => {
+    const common = {
+      pipeline: origin.pipeline,
+      namespace: origin.namespace,
+      batchId: origin.batchId,
+      partition: origin.partition,
+      stage: deadLetter.stage,
+      errorCode: errorCodeOf(deadLetter.error),
+      reason: reasonOf(deadLetter.error),
+    };
+    if (deadLetter.kind === 'record') {
+      const record = deadLetter.record;
+      return {
+        ...common,
+        id: `${origin.partition}/record-${record.offsetKey}`,
+        kind: 'record',
+        offset: record.offset,
+        ...(record.key === undefined ? {} : { key: record.key }),
+        data: Buffer.from(record.value).toString('base64'),
+        arrivalTime: record.arrivalTime,
+      };
+    }
+    const index = elementIndex++;
+    return {
+      ...common,
+      id: `${origin.partition}/batch-${String(origin.batchNumber).padStart(12, '0')}/element-${index}`,
+      kind: 'element',
+      value: toJsonSafe(deadLetter.value),
+      offsets: deadLetter.offsetKeys.map(decodeOffsetKey),
+    };
+  });
+}
+
+/** The most specific Sparkless code in the error's cause chain. */
+function errorCodeOf(error: unknown): string {
+  let code = 'UNKNOWN';
+  for (
+    let current: unknown = error;
+    current !== undefined;
+    current = (current as { cause?: unknown }).cause
+  ) {
+    if (current instanceof SparklessError) code = current.code;
+    if (!(current instanceof Error)) break;
+  }
+  return code;
+}
+
+/** The error and its causes, one after another. */
+function reasonOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error; current !== undefined && parts.length < 5; ) {
+    parts.push(describeError(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(' <- caused by ');
+}
+
+function toJsonSafe(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value) ?? 'null');
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,5 @@
+export type { BatchExecutorOptions, PartitionResult } from './batch-executor';
+export { BatchExecutor } from './batch-executor';
+export { toDeadLetterEntries } from './dead-letters';
+export type { FencedStateBackendOptions, StateWriteStats } from './fenced-state-backend';
+export { FencedStateBackend } from './fenced-state-backend';

@@ -1,0 +1,37 @@
+/**
+ * What the dead-letter place keeps for one record or element the pipeline set aside:
+ * enough to see why and to replay it.
+ */
+export interface DeadLetterEntry {
+  /** Stable id: the object key suffix; equal ids mean the same failure (retries rewrite it). */
+  readonly id: string;
+  readonly pipeline: string;
+  readonly namespace: string;
+  /** `record`: a source record, with its original bytes; `element`: a value downstream of state. */
+  readonly kind: 'record' | 'element';
+  readonly batchId: string;
+  readonly partition: string;
+  /** The stage whose code failed, e.g. `map#1`. */
+  readonly stage: string;
+  /** The Sparkless error code (e.g. `DECODE_FAILED`, `USER_CODE_FAILED`). */
+  readonly errorCode: string;
+  /** The error's message, with its cause chain. */
+  readonly reason: string;
+  /** The record's offset (decimal), for `record` entries. */
+  readonly offset?: string;
+  /** The record's partition key, for `record` entries. */
+  readonly key?: string;
+  /** The record's original bytes, base64, for `record` entries. */
+  readonly data?: string;
+  /** The record's arrival time (epoch ms), for `record` entries. */
+  readonly arrivalTime?: number;
+  /** The element as JSON, for `element` entries. */
+  readonly value?: unknown;
+  /** The offsets (decimal) of the contributing records, for `element` entries. */
+  readonly offsets?: readonly string[];
+}
+
+/** The port for the dead-letter place (an S3 prefix in AWS, an array in tests). Writes are idempotent by `id`. */
+export interface DeadLetterSink {
+  send(entries: readonly DeadLetterEntry[]): Promise<void>;
+}

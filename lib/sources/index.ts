@@ -1,0 +1,1 @@
+export { kinesisEventToRecords } from './kinesis/kinesis-event';

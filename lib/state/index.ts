@@ -1,0 +1,6 @@
+export type { Item } from './dynamodb-items';
+export { Attr, isConditionalCheckFailed } from './dynamodb-items';
+export type { DynamoDbKeyedStateStoreOptions } from './dynamodb-keyed-state-store';
+export { DynamoDbKeyedStateStore } from './dynamodb-keyed-state-store';
+export type { KeyedStateStore, PutResult, StoredState } from './keyed-state-store';
+export { MemoryKeyedStateStore } from './memory-keyed-state-store';

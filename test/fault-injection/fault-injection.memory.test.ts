@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryPartitionLedgerStore } from '../../lib/ledger';
+import { MemoryKeyedStateStore } from '../../lib/state';
+import { MemoryObjectStore } from '../../lib/storage';
+import { runTrial } from './trial';
+
+const TRIALS = Number(process.env.SPARKLESS_FAULT_TRIALS ?? 1000);
+
+describe('Invariant: exactly-once state under injected faults (in-memory twin)', () => {
+  it(`holds for ${TRIALS} randomized trials`, async () => {
+    // Prepare
+    let crashes = 0;
+    for (let seed = 1; seed <= TRIALS; seed++) {
+      // Act
+      const report = await runTrial(
+        seed,
+        {
+          namespace: `trial-${seed}`,
+          state: new MemoryKeyedStateStore(),
+          ledger: new MemoryPartitionLedgerStore(),
+          objects: new MemoryObjectStore(),
+        },
+        { partitions: 1 + (seed % 3), recordsPerPartition: 20 + (seed % 30), maxBatchSize: 12 },
+      );
+      crashes += report.crashes;
+
+      // Assess
+      expect({ seed, counts: report.actualCounts }).toEqual({ seed, counts: report.expectedCounts });
+      expect({ seed, deadLetters: report.actualDeadLetters }).toEqual({
+        seed,
+        deadLetters: report.expectedDeadLetters,
+      });
+      expect({ seed, committed: report.actualCommitted }).toEqual({
+        seed,
+        committed: report.expectedCommitted,
+      });
+      expect({ seed, unstable: report.unstableBatchIds }).toEqual({ seed, unstable: [] });
+      expect({ seed, coverage: report.batchCoverageErrors }).toEqual({ seed, coverage: [] });
+    }
+    expect(crashes).toBeGreaterThan(TRIALS);
+  }, 600_000);
+});

@@ -1,0 +1,225 @@
+import { WriteAheadLog } from '../../lib/checkpoint';
+import { decodeUtf8, pipeline, type SourceRecord } from '../../lib/core';
+import type { PartitionLedgerStore } from '../../lib/ledger';
+import { BatchExecutor } from '../../lib/runtime';
+import { ObjectStoreDeadLetterSink } from '../../lib/sinks';
+import type { KeyedStateStore } from '../../lib/state';
+import type { ObjectStore } from '../../lib/storage';
+import { sequenceNumber } from '../factories/records';
+import { FaultInjector, faultyLedgerStore, faultyObjectStore, faultyStateStore } from './faulty-ports';
+import { SeededRandom } from './random';
+
+/** The durable stores a trial runs against (fresh, empty namespace per trial). */
+export interface TrialStores {
+  readonly namespace: string;
+  readonly state: KeyedStateStore;
+  readonly ledger: PartitionLedgerStore;
+  readonly objects: ObjectStore;
+}
+
+/** The size of a trial. */
+export interface TrialShape {
+  readonly partitions: number;
+  readonly recordsPerPartition: number;
+  readonly maxBatchSize: number;
+}
+
+/** What a trial observed, for assertions. */
+export interface TrialReport {
+  readonly seed: number;
+  readonly crashes: number;
+  readonly invocations: number;
+  /** Reference word counts computed with plain loops over the generated input. */
+  readonly expectedCounts: Record<string, number>;
+  /** Word counts found in the state store at the end. */
+  readonly actualCounts: Record<string, number>;
+  /** Offsets (`partition:offset`) that must be dead-lettered, and those that were. */
+  readonly expectedDeadLetters: string[];
+  readonly actualDeadLetters: string[];
+  /** Per partition: the last offset in the input, and the committed offset in the ledger. */
+  readonly expectedCommitted: Record<string, string>;
+  readonly actualCommitted: Record<string, string | undefined>;
+  /** Batch ids whose contents differed between two attempts (must be empty). */
+  readonly unstableBatchIds: string[];
+  /** Records seen by foreachBatch in no batch or in more than one distinct batch (must be empty). */
+  readonly batchCoverageErrors: string[];
+}
+
+const VOCABULARY = ['spark', 'lambda', 'kinesis', 'state', 'window', 'shard', 'exactly', 'once'];
+const encoder = new TextEncoder();
+
+/**
+ * One randomized fault-injection trial (DESIGN.md §3.1): generates text records on several
+ * partitions sharing the same words, then consumes every partition concurrently the way
+ * Lambda's event source mapping would, while the stores crash before and after writes:
+ * same-batch retries, bisected halves, overlapping redeliveries, duplicate deliveries after
+ * success, timeouts whose attempt keeps running beside its retry, and cold starts.
+ */
+export async function runTrial(seed: number, stores: TrialStores, shape: TrialShape): Promise<TrialReport> {
+  const random = new SeededRandom(seed);
+  const faults = new FaultInjector(random, 0.02 + random.next() * 0.08);
+  const input = generateInput(random, shape);
+  const observedBatches = new Map<string, string>();
+  const unstableBatchIds: string[] = [];
+  const trialPipeline = pipeline('fault-injection');
+  const source = trialPipeline.fromKinesis();
+  source.foreachBatch((records, context) => {
+    const content = records.map((record) => `${record.partition}:${record.offset}`).join(',');
+    const seen = observedBatches.get(context.batchId);
+    if (seen === undefined) observedBatches.set(context.batchId, content);
+    else if (seen !== content) unstableBatchIds.push(context.batchId);
+  });
+  source
+    .map((record) => decodeUtf8(record.value))
+    .flatMap((line) => {
+      if (line.includes('boom')) throw new Error('user code rejects boom');
+      return line.split(' ');
+    })
+    .mapToPair((word) => [word, 1])
+    .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
+      name: 'counts',
+    })
+    .print();
+
+  const faultyObjects = faultyObjectStore(stores.objects, faults);
+  let invocations = 0;
+  const newExecutor = () =>
+    new BatchExecutor({
+      pipeline: trialPipeline,
+      namespace: stores.namespace,
+      state: faultyStateStore(stores.state, faults),
+      ledger: faultyLedgerStore(stores.ledger, faults),
+      writeAheadLog: new WriteAheadLog(faultyObjects, stores.namespace),
+      deadLetters: new ObjectStoreDeadLetterSink(faultyObjects, stores.namespace),
+      print: () => undefined,
+      stateWriteConcurrency: random.int(1, 8),
+    });
+  const zombies: Promise<unknown>[] = [];
+
+  const consume = async (partition: string, records: readonly SourceRecord[]) => {
+    let executor = newExecutor();
+    let position = 0;
+    let nextSize = random.int(1, shape.maxBatchSize);
+    while (position < records.length) {
+      if (++invocations > 400) faults.enabled = false;
+      const overlap = position > 0 && random.chance(0.1) ? random.int(1, Math.min(position, 4)) : 0;
+      const batch = records.slice(position - overlap, position + nextSize);
+      const attempt = executor.processPartition(partition, batch);
+      if (faults.enabled && random.chance(0.05)) {
+        zombies.push(attempt.catch(() => undefined));
+        executor = newExecutor();
+        continue;
+      }
+      try {
+        await attempt;
+        position += batch.length - overlap;
+        nextSize = random.int(1, shape.maxBatchSize);
+        if (random.chance(0.1))
+          await newExecutor()
+            .processPartition(partition, batch)
+            .catch(() => undefined);
+      } catch {
+        if (random.chance(0.5)) executor = newExecutor();
+        if (random.chance(0.5)) nextSize = Math.max(1, Math.ceil(batch.length / 2));
+      }
+    }
+  };
+  await Promise.all([...input.byPartition].map(([partition, records]) => consume(partition, records)));
+  await Promise.all(zombies);
+
+  return {
+    seed,
+    crashes: faults.crashes,
+    invocations,
+    expectedCounts: input.expectedCounts,
+    actualCounts: Object.fromEntries(
+      [...(await stores.state.scan('counts'))].map(([keyId, count]) => [
+        JSON.parse(keyId) as string,
+        count as number,
+      ]),
+    ),
+    expectedDeadLetters: input.poison.sort(),
+    actualDeadLetters: await deadLetteredRecords(stores),
+    expectedCommitted: Object.fromEntries(
+      [...input.byPartition].map(([partition, records]) => [
+        partition,
+        records[records.length - 1]?.offset ?? '',
+      ]),
+    ),
+    actualCommitted: Object.fromEntries(
+      await Promise.all(
+        [...input.byPartition.keys()].map(async (partition) => {
+          const ledger = await stores.ledger.read(partition);
+          return [partition, ledger.committedOffsetKey?.slice(3)] as const;
+        }),
+      ),
+    ),
+    unstableBatchIds,
+    batchCoverageErrors: coverageErrors(input, observedBatches),
+  };
+}
+
+interface TrialInput {
+  readonly byPartition: Map<string, SourceRecord[]>;
+  readonly expectedCounts: Record<string, number>;
+  readonly poison: string[];
+}
+
+function generateInput(random: SeededRandom, shape: TrialShape): TrialInput {
+  const byPartition = new Map<string, SourceRecord[]>();
+  const expectedCounts: Record<string, number> = {};
+  const poison: string[] = [];
+  for (let p = 0; p < shape.partitions; p++) {
+    const partition = `shardId-00000000000${p}`;
+    const records: SourceRecord[] = [];
+    for (let n = 0; n < shape.recordsPerPartition; n++) {
+      const offset = sequenceNumber(n * 7 + p);
+      const roll = random.next();
+      let value: Uint8Array;
+      if (roll < 0.03) {
+        value = new Uint8Array([0xc3, 0x28, 0xff]);
+        poison.push(`${partition}:${offset}`);
+      } else if (roll < 0.06) {
+        value = encoder.encode(`spark boom ${random.pick(VOCABULARY)}`);
+        poison.push(`${partition}:${offset}`);
+      } else {
+        const words = Array.from({ length: random.int(1, 5) }, () => random.pick(VOCABULARY));
+        for (const word of words) expectedCounts[word] = (expectedCounts[word] ?? 0) + 1;
+        value = encoder.encode(words.join(' '));
+      }
+      records.push({ partition, offset, key: `k${n}`, value, arrivalTime: 1_700_000_000_000 + n });
+    }
+    byPartition.set(partition, records);
+  }
+  return { byPartition, expectedCounts, poison };
+}
+
+async function deadLetteredRecords(stores: TrialStores): Promise<string[]> {
+  const sink = new ObjectStoreDeadLetterSink(stores.objects, stores.namespace);
+  const keys = await stores.objects.list(sink.prefix);
+  const entries = await Promise.all(
+    keys.map(
+      async (key) =>
+        JSON.parse(new TextDecoder().decode(await stores.objects.get(key))) as Record<string, string>,
+    ),
+  );
+  return entries.map((entry) => `${entry.partition}:${entry.offset}`).sort();
+}
+
+function coverageErrors(input: TrialInput, observed: ReadonlyMap<string, string>): string[] {
+  const seenIn = new Map<string, number>();
+  for (const content of observed.values()) {
+    for (const id of content.split(',').filter((part) => part !== ''))
+      seenIn.set(id, (seenIn.get(id) ?? 0) + 1);
+  }
+  const poison = new Set(input.poison);
+  const errors: string[] = [];
+  for (const records of input.byPartition.values()) {
+    for (const record of records) {
+      const id = `${record.partition}:${record.offset}`;
+      const expected = poison.has(id) ? 0 : 1;
+      if ((seenIn.get(id) ?? 0) !== expected) errors.push(`${id} seen in ${seenIn.get(id) ?? 0} batches`);
+    }
+  }
+  return errors;
+}
