@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { decodeUtf8, ErrorCode, pipeline } from '../core';
+import { MemoryObjectStore } from '../storage';
+import { CheckpointManager, IncompatibleStatePlanError } from './metadata-checkpoint';
+
+const counting = (name?: string) =>
+  pipeline('counts')
+    .fromKinesis()
+    .map((record) => decodeUtf8(record.value))
+    .mapToPair((word) => [word, 1])
+    .updateStateByKey<number>(
+      (values, state = 0) => state + values.length,
+      name === undefined ? {} : { name },
+    )
+    .print();
+
+describe('Class: CheckpointManager', () => {
+  describe('Method: getOrCreate', () => {
+    it('creates the checkpoint on first start and loads it afterwards', async () => {
+      // Prepare
+      const store = new MemoryObjectStore();
+      const manager = new CheckpointManager(store, 'counts');
+      const plan = counting().plan;
+
+      // Act
+      const created = await manager.getOrCreate(plan, { codeVersion: '1', config: {}, now: 10 });
+      const loaded = await manager.getOrCreate(plan, { codeVersion: '1', config: {}, now: 20 });
+
+      // Assess
+      expect(created).toMatchObject({ pipeline: 'counts', planFingerprint: plan.fingerprint, createdAt: 10 });
+      expect(loaded).toEqual(created);
+      expect([...store.objects.keys()]).toEqual(['checkpoints/counts/metadata.json']);
+    });
+
+    it('records a new code version without touching the creation time', async () => {
+      const manager = new CheckpointManager(new MemoryObjectStore(), 'counts');
+      await manager.getOrCreate(counting().plan, { codeVersion: '1', config: {}, now: 10 });
+
+      const upgraded = await manager.getOrCreate(counting().plan, { codeVersion: '2', config: {}, now: 20 });
+
+      expect(upgraded).toMatchObject({ codeVersion: '2', createdAt: 10, updatedAt: 20 });
+    });
+
+    it('refuses a changed stateful plan and names the ways out', async () => {
+      // Prepare
+      const manager = new CheckpointManager(new MemoryObjectStore(), 'counts');
+      await manager.getOrCreate(counting().plan, { codeVersion: '1', config: {}, now: 10 });
+
+      // Act
+      const attempt = manager.getOrCreate(counting('renamed').plan, {
+        codeVersion: '2',
+        config: {},
+        now: 20,
+      });
+
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(IncompatibleStatePlanError);
+      await expect(attempt).rejects.toMatchObject({ code: ErrorCode.IncompatibleStatePlan });
+      await expect(attempt).rejects.toThrow(/SPARKLESS_STATE_NAMESPACE to e\.g\. "counts-v2".*savepoint/);
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { splitWords } from '../../functions/pipelines/stateful-word-count';
+import { malformedRecord, textRecords } from '../../test/factories/records';
+import { WriteAheadLog } from '../checkpoint';
+import { type BatchContext, decodeUtf8, ManualClock, pipeline } from '../core';
+import { MemoryPartitionLedgerStore } from '../ledger';
+import { MemoryMetricsSink } from '../metrics';
+import { MemoryDeadLetterSink } from '../sinks';
+import { MemoryKeyedStateStore } from '../state';
+import { MemoryObjectStore } from '../storage';
+import { BatchExecutor } from './batch-executor';
+
+function wordCountWorld(options: { failForeachBatchOnce?: boolean } = {}) {
+  const batches: Array<{ context: BatchContext; words: readonly (readonly [string, number])[] }> = [];
+  let failures = options.failForeachBatchOnce ? 1 : 0;
+  const counting = pipeline('word-count')
+    .fromKinesis()
+    .map((record) => decodeUtf8(record.value))
+    .flatMap(splitWords)
+    .mapToPair((word) => [word, 1])
+    .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
+      name: 'counts',
+    })
+    .foreachBatch((words, context) => {
+      if (failures-- > 0) throw new Error('sink unavailable');
+      batches.push({ context, words });
+    });
+  const state = new MemoryKeyedStateStore();
+  const ledger = new MemoryPartitionLedgerStore();
+  const objects = new MemoryObjectStore();
+  const deadLetters = new MemoryDeadLetterSink();
+  const metrics = new MemoryMetricsSink();
+  const clock = new ManualClock(1_000);
+  const executor = new BatchExecutor({
+    pipeline: counting,
+    namespace: 'wc',
+    state,
+    ledger,
+    writeAheadLog: new WriteAheadLog(objects, 'wc'),
+    deadLetters,
+    metrics,
+    clock,
+    print: () => undefined,
+  });
+  const counts = async () =>
+    Object.fromEntries([...(await state.scan('counts'))].map(([key, count]) => [JSON.parse(key), count]));
+  return { executor, batches, deadLetters, metrics, ledger, clock, counts };
+}
+
+describe('Class: BatchExecutor', () => {
+  describe('Method: processPartition', () => {
+    it('folds a batch into state and commits its last offset', async () => {
+      // Prepare
+      const world = wordCountWorld();
+      const records = textRecords(['a b', 'a']);
+
+      // Act
+      const result = await world.executor.processPartition('shardId-000000000000', records);
+
+      // Assess
+      expect(await world.counts()).toEqual({ a: 2, b: 1 });
+      expect(result).toMatchObject({
+        batchesCommitted: 1,
+        committedOffset: records[1]?.offset,
+        skippedRecords: 0,
+      });
+      expect(world.batches.map((batch) => batch.context.batchId)).toEqual(['shardId-000000000000/0']);
+    });
+
+    it('skips a redelivered batch entirely', async () => {
+      const world = wordCountWorld();
+      const records = textRecords(['a b', 'a']);
+      await world.executor.processPartition('shardId-000000000000', records);
+
+      const again = await world.executor.processPartition('shardId-000000000000', records);
+
+      expect(await world.counts()).toEqual({ a: 2, b: 1 });
+      expect(again).toMatchObject({ batchesCommitted: 0, skippedRecords: 2 });
+      expect(world.batches).toHaveLength(1);
+    });
+
+    it('finishes a failed batch from the write-ahead log with the same batch id, whatever Lambda redelivers', async () => {
+      // Prepare: the sink fails on the first attempt of a 4-record batch
+      const world = wordCountWorld({ failForeachBatchOnce: true });
+      const records = textRecords(['a', 'b', 'c', 'd']);
+      await expect(world.executor.processPartition('shardId-000000000000', records)).rejects.toThrow(
+        'sink unavailable',
+      );
+      world.clock.advance(5_000);
+
+      // Act: Lambda bisects and retries only the first half
+      await world.executor.processPartition('shardId-000000000000', records.slice(0, 2));
+      await world.executor.processPartition('shardId-000000000000', records.slice(2));
+
+      // Assess: one batch with all four records, batch time of the claim, counted once
+      expect(world.batches).toHaveLength(1);
+      expect(world.batches[0]?.context).toMatchObject({
+        batchId: 'shardId-000000000000/0',
+        batchTime: 1_000,
+      });
+      expect(world.batches[0]?.words.map(([word]) => word)).toEqual(['a', 'b', 'c', 'd']);
+      expect(await world.counts()).toEqual({ a: 1, b: 1, c: 1, d: 1 });
+      expect(world.metrics.batches.map((batch) => batch.replayed)).toEqual([true]);
+    });
+
+    it('dead-letters a malformed record with its bytes and reason and counts the others exactly', async () => {
+      // Prepare
+      const world = wordCountWorld();
+      const records = [
+        ...textRecords(['a']),
+        malformedRecord({ n: 1 }),
+        ...textRecords(['a'], { firstN: 2 }),
+      ];
+
+      // Act
+      const result = await world.executor.processPartition('shardId-000000000000', records);
+
+      // Assess
+      expect(await world.counts()).toEqual({ a: 2 });
+      expect(result.deadLetters).toBe(1);
+      const [entry] = world.deadLetters.entries.values();
+      expect(entry).toMatchObject({
+        kind: 'record',
+        partition: 'shardId-000000000000',
+        offset: records[1]?.offset,
+        stage: 'map#1',
+        errorCode: 'DECODE_FAILED',
+        data: Buffer.from([0xff, 0xfe, 0xc3, 0x28]).toString('base64'),
+      });
+      expect(entry?.reason).toMatch(/not valid UTF-8/);
+    });
+
+    it('counts writes per distinct key touched', async () => {
+      const world = wordCountWorld();
+
+      await world.executor.processPartition('shardId-000000000000', textRecords(['a b c a b a']));
+
+      expect(world.metrics.batches[0]).toMatchObject({ records: 1, stateWrites: 3, stateConflicts: 0 });
+    });
+  });
+});
