@@ -26,14 +26,28 @@ export function originRecords(origin: Origin): readonly InputRecord[] {
   return 'records' in origin ? origin.records : [origin];
 }
 
-/** Merges origins into one aggregate origin (records deduplicated, in offset order). */
+/**
+ * Merges origins into one aggregate origin: records deduplicated, in offset order. Origins
+ * usually arrive in offset order already (one pass, no sort); a sort runs only when not.
+ */
 export function mergeOrigins(origins: readonly Origin[]): Origin {
   if (origins.length === 1 && origins[0] !== undefined) return origins[0];
-  const records = new Set<InputRecord>();
-  for (const origin of origins) for (const record of originRecords(origin)) records.add(record);
-  const sorted = [...records].sort((a, b) =>
-    a.offsetKey < b.offsetKey ? -1 : a.offsetKey > b.offsetKey ? 1 : 0,
-  );
+  const records: InputRecord[] = [];
+  let ordered = true;
+  for (const origin of origins) {
+    for (const record of originRecords(origin)) {
+      const last = records[records.length - 1];
+      if (last === record) continue;
+      if (last !== undefined && record.offsetKey < last.offsetKey) ordered = false;
+      records.push(record);
+    }
+  }
+  const sorted = ordered ? records : dedupeSorted(records);
   const last = sorted[sorted.length - 1];
   return { records: sorted, offsetKey: last === undefined ? '' : last.offsetKey };
+}
+
+function dedupeSorted(records: readonly InputRecord[]): InputRecord[] {
+  const unique = [...new Set(records)];
+  return unique.sort((a, b) => (a.offsetKey < b.offsetKey ? -1 : a.offsetKey > b.offsetKey ? 1 : 0));
 }

@@ -1,0 +1,16 @@
+import { benchCoreThroughput } from './core-throughput';
+import { benchDynamoDbWrites } from './dynamodb-writes';
+
+/** `npm run bench`: prints the numbers; asserts nothing about speed. */
+async function main(): Promise<void> {
+  await benchCoreThroughput();
+  console.log();
+  await benchDynamoDbWrites();
+  const memory = process.memoryUsage();
+  console.log(`\nmemory: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

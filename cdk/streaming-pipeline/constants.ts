@@ -1,0 +1,79 @@
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { EnvVar } from '../../lib/handlers/environment';
+
+/**
+ * Names of the environment variables the Lambda handler reads (defined once, in `lib/handlers`). The construct sets every one of them;
+ * `SPARKLESS_CODE_VERSION` only when a code version is given.
+ */
+export const SparklessEnvironment = {
+  /** The plan name of the pipeline the function runs (`PipelinePlan.name`). */
+  PIPELINE: EnvVar.pipeline,
+  /** The DynamoDB table holding keyed state, committed offsets and the batch ledger. */
+  STATE_TABLE: EnvVar.stateTable,
+  /** The S3 bucket for metadata checkpoints, the write-ahead log (`wal/`) and dead letters (`dead-letter/`). */
+  CHECKPOINT_BUCKET: EnvVar.checkpointBucket,
+  /** The prefix that isolates this pipeline's state inside the table and the bucket. */
+  STATE_NAMESPACE: EnvVar.stateNamespace,
+  /** A version label of the deployed code, recorded in the metadata checkpoint. */
+  CODE_VERSION: EnvVar.codeVersion,
+} as const;
+
+/** One of the {@link SparklessEnvironment} variable names. */
+export type SparklessEnvironmentVariable = (typeof SparklessEnvironment)[keyof typeof SparklessEnvironment];
+
+/** Key schema and TTL attribute of the state table, shared with the DynamoDB state adapter. */
+export const StateTableSchema = {
+  PARTITION_KEY: 'pk',
+  SORT_KEY: 'sk',
+  TTL_ATTRIBUTE: 'expiresAt',
+} as const;
+
+/** Key prefixes inside the checkpoint bucket. */
+export const CheckpointBucketPrefix = {
+  /** Write-ahead log of claimed batches; expires after `writeAheadLogRetention`. */
+  WRITE_AHEAD_LOG: 'wal/',
+  /** Records that could not be decoded or made user code throw; never expires. */
+  DEAD_LETTER: 'dead-letter/',
+} as const;
+
+/** The payload the scheduled window trigger sends to the function. */
+export const WINDOW_TRIGGER_EVENT = { sparkless: 'tick' } as const;
+
+/** The payload type of {@link WINDOW_TRIGGER_EVENT}. */
+export type WindowTriggerEvent = typeof WINDOW_TRIGGER_EVENT;
+
+/** Defaults applied when an optional prop is omitted; each prop's `@default` documents the same value. */
+export const StreamingPipelineDefaults = {
+  BATCH_SIZE: 100,
+  MAX_BATCHING_WINDOW: Duration.seconds(1),
+  RETRY_ATTEMPTS: 10,
+  MAX_RECORD_AGE: Duration.hours(24),
+  PARALLELIZATION_FACTOR: 1,
+  MEMORY_SIZE_MB: 1024,
+  TIMEOUT: Duration.minutes(1),
+  STREAM_RETENTION: Duration.days(7),
+  WRITE_AHEAD_LOG_RETENTION: Duration.days(7),
+  WRITE_AHEAD_LOG_NONCURRENT_VERSION_RETENTION: Duration.days(1),
+  NONCURRENT_VERSION_RETENTION: Duration.days(30),
+  ABORT_INCOMPLETE_UPLOADS_AFTER: Duration.days(1),
+  DEAD_LETTER_QUEUE_RETENTION: Duration.days(14),
+  ITERATOR_AGE_ALARM_THRESHOLD: Duration.minutes(5),
+  LOG_RETENTION: RetentionDays.ONE_MONTH,
+  WINDOW_TRIGGER_INTERVAL: Duration.minutes(1),
+  HANDLER: 'handler',
+} as const;
+
+/** Service limits the props are validated against (inclusive bounds). */
+export const StreamingPipelineLimits = {
+  BATCH_SIZE: { min: 1, max: 10_000 },
+  RETRY_ATTEMPTS: { min: 0, max: 10_000 },
+  MAX_RECORD_AGE_SECONDS: { min: 60, max: 7 * 24 * 60 * 60 },
+  MAX_BATCHING_WINDOW_SECONDS: { min: 0, max: 300 },
+  TIMEOUT_SECONDS: { min: 1, max: 15 * 60 },
+  MEMORY_SIZE_MB: { min: 128, max: 10_240 },
+  WINDOW_TRIGGER_INTERVAL_MINUTES: { min: 1 },
+  WRITE_AHEAD_LOG_RETENTION_DAYS: { min: 1 },
+  /** Letters, digits, `-` and `_`, starting with a letter or digit, at most 64 characters. */
+  NAME_PATTERN: /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+} as const;

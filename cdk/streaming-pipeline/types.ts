@@ -1,0 +1,235 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { PipelinePlan } from '../../lib/core/plan/types';
+
+/**
+ * Props of the pipeline's function, state and operations, independent of the source.
+ */
+export interface StreamingPipelineBaseProps {
+  /**
+   * The pipeline's plan (`pipeline.plan`): its name names the function's `SPARKLESS_PIPELINE`
+   * and the default state namespace; `needsWindowTrigger` adds the scheduled window trigger.
+   */
+  readonly plan: PipelinePlan;
+
+  /**
+   * Path of the TypeScript or JavaScript file that exports the Lambda handler for this pipeline.
+   * It is bundled locally with esbuild (no Docker).
+   */
+  readonly entry: string;
+
+  /**
+   * Name of the exported handler function in {@link entry}.
+   *
+   * @default 'handler'
+   */
+  readonly handler?: string;
+
+  /**
+   * Prefix that isolates this pipeline's state in the table and the bucket. Change it to start a
+   * stateful plan from empty state next to the old one (see the metadata checkpoint's plan check).
+   *
+   * @default - the plan name (`plan.name`)
+   */
+  readonly stateNamespace?: string;
+
+  /**
+   * A version label of the deployed code (e.g. a git SHA), passed as `SPARKLESS_CODE_VERSION`
+   * and recorded in the metadata checkpoint.
+   *
+   * @default - `SPARKLESS_CODE_VERSION` is not set
+   */
+  readonly codeVersion?: string;
+
+  /**
+   * The function's memory, in MiB (128 to 10240). CPU grows with memory.
+   *
+   * @default 1024
+   */
+  readonly memorySize?: number;
+
+  /**
+   * The function's timeout (1 second to 15 minutes). A batch that times out is retried by Lambda;
+   * the write-ahead log makes the retry replay it exactly once.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * The Lambda runtime; must be a Node.js runtime.
+   *
+   * @default lambda.Runtime.NODEJS_22_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * Extra environment variables for the function. The `SPARKLESS_*` variables the construct sets
+   * are reserved and refused here.
+   *
+   * @default - only the construct's own variables
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+
+  /**
+   * Bundling options merged over the construct's defaults (local esbuild, no Docker, minified,
+   * source maps, AWS SDK bundled so the deployed code runs the SDK versions it was tested with).
+   *
+   * @default - `{ forceDockerBundling: false, minify: true, sourceMap: true, sourcesContent: false, bundleAwsSDK: true }`
+   */
+  readonly bundling?: nodejs.BundlingOptions;
+
+  /**
+   * The lock file that marks the project root for bundling.
+   *
+   * @default - the first lock file found walking up from the current working directory
+   */
+  readonly depsLockFilePath?: string;
+
+  /**
+   * How long the function's log group keeps its logs.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * An existing table for state, offsets and the batch ledger. It must have partition key `pk` (S),
+   * sort key `sk` (S) and TTL on `expiresAt`.
+   *
+   * @default - a new on-demand table with point-in-time recovery, encryption and TTL on `expiresAt`
+   */
+  readonly stateTable?: dynamodb.ITable;
+
+  /**
+   * An existing bucket for metadata checkpoints, the write-ahead log (`wal/`) and dead letters
+   * (`dead-letter/`). Give it a lifecycle rule that expires `wal/`.
+   *
+   * @default - a new encrypted, versioned, private bucket that enforces SSL and expires `wal/`
+   */
+  readonly checkpointBucket?: s3.IBucket;
+
+  /**
+   * What happens to the resources this construct creates and that hold data (state table,
+   * checkpoint bucket, stream, dead-letter queue, log group) when they leave the stack. With
+   * `DESTROY` the bucket must be empty before deletion. None of these resources supports `SNAPSHOT`,
+   * which is treated as `RETAIN`.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long the write-ahead log (`wal/` in the checkpoint bucket) is kept, in whole days. It must
+   * outlive any retry of a batch (`maxRecordAge`). Only applies to a bucket this construct creates.
+   *
+   * @default Duration.days(7)
+   */
+  readonly writeAheadLogRetention?: Duration;
+
+  /**
+   * The `IteratorAge` (age of the newest record the function has read) above which the lag alarm
+   * fires, when it stays above for 3 consecutive minutes.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly iteratorAgeAlarmThreshold?: Duration;
+
+  /**
+   * How often the scheduled window trigger invokes the function with `{ "sparkless": "tick" }` so
+   * windows fire on idle streams. Only used when `plan.needsWindowTrigger` is true. EventBridge
+   * schedules fire at most once a minute, so this must be a whole number of minutes, at least one:
+   * a window closes at most this long after the watermark passes its end on an idle stream.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly windowTriggerInterval?: Duration;
+}
+
+/**
+ * Props of the Kinesis source: the stream and its event source mapping.
+ *
+ * The mapping always bisects failed batches, reports batch item failures and sends discarded
+ * batches to an encrypted SQS dead-letter queue. Lambda's tumbling windows (`tumblingWindow`) are
+ * not offered: Sparkless keeps window state itself, exactly once, in the state table.
+ */
+export interface KinesisSourceProps {
+  /**
+   * An existing stream to read. Mutually exclusive with {@link streamProps}.
+   *
+   * @default - a new stream is created from {@link streamProps}
+   */
+  readonly stream?: kinesis.IStream;
+
+  /**
+   * Props of the new stream. Encryption is always on: `UNENCRYPTED` is refused. Mutually exclusive
+   * with {@link stream}.
+   *
+   * @default - one provisioned shard, AWS-managed encryption (`alias/aws/kinesis`), 7 days retention
+   *   (so records discarded after `maxRecordAge` can still be re-read from the dead-letter pointers)
+   *   and the construct's `removalPolicy`
+   */
+  readonly streamProps?: kinesis.StreamProps;
+
+  /**
+   * Where to begin reading the stream on first deployment.
+   *
+   * @default lambda.StartingPosition.TRIM_HORIZON (every record still in the stream)
+   */
+  readonly startingPosition?: lambda.StartingPosition;
+
+  /**
+   * With `startingPosition` `AT_TIMESTAMP`: the time from which to start reading, in Unix time seconds.
+   *
+   * @default - no timestamp
+   */
+  readonly startingPositionTimestamp?: number;
+
+  /**
+   * The largest number of records per invocation (1 to 10000).
+   *
+   * @default 100
+   */
+  readonly batchSize?: number;
+
+  /**
+   * How long Lambda gathers records before invoking the function (at most 5 minutes); the analogue
+   * of Spark's batch interval.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * How many times a failed batch is retried (0 to 10000; bisected halves included) before it is
+   * sent to the dead-letter queue. Infinite retries (-1) are refused: they block the shard forever.
+   *
+   * @default 10
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * Records older than this are not retried but sent to the dead-letter queue (60 seconds to 7 days).
+   *
+   * @default Duration.hours(24)
+   */
+  readonly maxRecordAge?: Duration;
+
+  /**
+   * Batches per shard processed concurrently. Must be 1: exactly-once state updates rely on
+   * per-shard order. Add shards to scale out.
+   *
+   * @default 1
+   */
+  readonly parallelizationFactor?: number;
+}
+
+/**
+ * Props of {@link StreamingPipeline}.
+ */
+export interface StreamingPipelineProps extends StreamingPipelineBaseProps, KinesisSourceProps {}

@@ -1,0 +1,249 @@
+import { type Duration, Token } from 'aws-cdk-lib';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { SparklessEnvironment, StreamingPipelineLimits } from './constants';
+import { StreamingPipelineErrorCode, StreamingPipelineValidationError } from './errors';
+import type { StreamingPipelineProps } from './types';
+
+interface Check {
+  readonly code: StreamingPipelineErrorCode;
+  readonly property: string;
+  readonly given: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+const RESERVED_VARIABLES: ReadonlySet<string> = new Set(Object.values(SparklessEnvironment));
+
+const isResolvedNumber = (value: number | undefined): value is number =>
+  value !== undefined && !Token.isUnresolved(value);
+
+const isResolvedDuration = (value: Duration | undefined): value is Duration =>
+  value !== undefined && !value.isUnresolved();
+
+const seconds = (duration: Duration): number => duration.toMilliseconds({ integral: false }) / 1000;
+
+const inRange = (value: number, range: { readonly min: number; readonly max: number }): boolean =>
+  Number.isInteger(value) && value >= range.min && value <= range.max;
+
+function integerRange(
+  property: string,
+  value: number | undefined,
+  range: { readonly min: number; readonly max: number },
+  code: StreamingPipelineErrorCode,
+  fix: string,
+): Check | undefined {
+  if (!isResolvedNumber(value) || inRange(value, range)) return undefined;
+  return {
+    code,
+    property,
+    given: String(value),
+    problem: `must be a whole number between ${range.min} and ${range.max} inclusive`,
+    fix,
+  };
+}
+
+function durationRange(
+  property: string,
+  value: Duration | undefined,
+  range: { readonly min: number; readonly max: number },
+  code: StreamingPipelineErrorCode,
+  fix: string,
+): Check | undefined {
+  if (!isResolvedDuration(value)) return undefined;
+  const given = seconds(value);
+  if (given >= range.min && given <= range.max) return undefined;
+  return {
+    code,
+    property,
+    given: value.toHumanString(),
+    problem: `must be between ${range.min} and ${range.max} seconds inclusive`,
+    fix,
+  };
+}
+
+function name(
+  property: string,
+  value: string | undefined,
+  code: StreamingPipelineErrorCode,
+): Check | undefined {
+  if (value === undefined || Token.isUnresolved(value) || StreamingPipelineLimits.NAME_PATTERN.test(value)) {
+    return undefined;
+  }
+  return {
+    code,
+    property,
+    given: JSON.stringify(value),
+    problem: 'must be 1 to 64 letters, digits, "-" or "_", starting with a letter or digit',
+    fix: `Rename it, e.g. ${JSON.stringify(suggestName(value))}; it is used in resource names and state keys.`,
+  };
+}
+
+function suggestName(value: string): string {
+  const cleaned = value
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 64);
+  return cleaned === '' ? 'my-pipeline' : cleaned;
+}
+
+function source(props: StreamingPipelineProps): Check[] {
+  const checks: Check[] = [];
+  if (props.stream !== undefined && props.streamProps !== undefined) {
+    checks.push({
+      code: StreamingPipelineErrorCode.STREAM_AND_STREAM_PROPS,
+      property: 'stream',
+      given: 'both stream and streamProps',
+      problem: 'and streamProps are mutually exclusive',
+      fix: 'Pass stream to read an existing stream, or streamProps to create a new one, not both.',
+    });
+  }
+  if (props.streamProps?.encryption === kinesis.StreamEncryption.UNENCRYPTED) {
+    checks.push({
+      code: StreamingPipelineErrorCode.UNENCRYPTED_STREAM,
+      property: 'streamProps.encryption',
+      given: 'StreamEncryption.UNENCRYPTED',
+      problem: 'must not be UNENCRYPTED',
+      fix: 'Omit streamProps.encryption (AWS-managed key) or use StreamEncryption.MANAGED or StreamEncryption.KMS.',
+    });
+  }
+  const parallelization = props.parallelizationFactor;
+  if (isResolvedNumber(parallelization) && parallelization !== 1) {
+    checks.push({
+      code: StreamingPipelineErrorCode.PARALLELIZATION_FACTOR_NOT_ONE,
+      property: 'parallelizationFactor',
+      given: String(parallelization),
+      problem: 'must be 1: exactly-once state updates need records in per-shard order',
+      fix: 'Set parallelizationFactor to 1 (or omit it) and add shards to the stream to scale out.',
+    });
+  }
+  return checks;
+}
+
+function eventSourceMapping(props: StreamingPipelineProps): Array<Check | undefined> {
+  const limits = StreamingPipelineLimits;
+  return [
+    integerRange(
+      'batchSize',
+      props.batchSize,
+      limits.BATCH_SIZE,
+      StreamingPipelineErrorCode.BATCH_SIZE_OUT_OF_RANGE,
+      `Set batchSize to a whole number from ${limits.BATCH_SIZE.min} to ${limits.BATCH_SIZE.max}, or omit it for 100.`,
+    ),
+    integerRange(
+      'retryAttempts',
+      props.retryAttempts,
+      limits.RETRY_ATTEMPTS,
+      StreamingPipelineErrorCode.RETRY_ATTEMPTS_OUT_OF_RANGE,
+      'Set retryAttempts to a bounded number of retries (infinite retries, -1, block the shard forever), or omit it for 10.',
+    ),
+    durationRange(
+      'maxRecordAge',
+      props.maxRecordAge,
+      limits.MAX_RECORD_AGE_SECONDS,
+      StreamingPipelineErrorCode.MAX_RECORD_AGE_OUT_OF_RANGE,
+      'Set maxRecordAge between Duration.seconds(60) and Duration.days(7), or omit it for 24 hours.',
+    ),
+    durationRange(
+      'maxBatchingWindow',
+      props.maxBatchingWindow,
+      limits.MAX_BATCHING_WINDOW_SECONDS,
+      StreamingPipelineErrorCode.MAX_BATCHING_WINDOW_OUT_OF_RANGE,
+      'Set maxBatchingWindow to at most Duration.minutes(5), or omit it for 1 second.',
+    ),
+  ];
+}
+
+function lambdaFunction(props: StreamingPipelineProps): Array<Check | undefined> {
+  const limits = StreamingPipelineLimits;
+  const reserved = Object.keys(props.environment ?? {}).filter((key) => RESERVED_VARIABLES.has(key));
+  return [
+    durationRange(
+      'timeout',
+      props.timeout,
+      limits.TIMEOUT_SECONDS,
+      StreamingPipelineErrorCode.TIMEOUT_OUT_OF_RANGE,
+      'Set timeout to at most Duration.minutes(15) (the Lambda maximum), or omit it for 1 minute.',
+    ),
+    integerRange(
+      'memorySize',
+      props.memorySize,
+      limits.MEMORY_SIZE_MB,
+      StreamingPipelineErrorCode.MEMORY_SIZE_OUT_OF_RANGE,
+      'Set memorySize in MiB from 128 to 10240, or omit it for 1024.',
+    ),
+    reserved.length === 0
+      ? undefined
+      : {
+          code: StreamingPipelineErrorCode.RESERVED_ENVIRONMENT_VARIABLE,
+          property: 'environment',
+          given: reserved.join(', '),
+          problem: 'must not set the variables the construct sets',
+          fix: 'Remove them from environment; use the props plan, stateNamespace and codeVersion instead.',
+        },
+  ];
+}
+
+function operations(props: StreamingPipelineProps): Array<Check | undefined> {
+  const checks: Array<Check | undefined> = [];
+  const interval = props.windowTriggerInterval;
+  if (isResolvedDuration(interval)) {
+    const minutes = interval.toMilliseconds({ integral: false }) / 60_000;
+    if (!Number.isInteger(minutes) || minutes < StreamingPipelineLimits.WINDOW_TRIGGER_INTERVAL_MINUTES.min) {
+      checks.push({
+        code: StreamingPipelineErrorCode.INVALID_WINDOW_TRIGGER_INTERVAL,
+        property: 'windowTriggerInterval',
+        given: interval.toHumanString(),
+        problem:
+          'must be a whole number of minutes, at least 1 (EventBridge schedules fire at most once a minute)',
+        fix: 'Set windowTriggerInterval to Duration.minutes(1) or more whole minutes, or omit it for 1 minute.',
+      });
+    }
+  }
+  const walRetention = props.writeAheadLogRetention;
+  if (isResolvedDuration(walRetention)) {
+    const days = walRetention.toMilliseconds({ integral: false }) / 86_400_000;
+    if (!Number.isInteger(days) || days < StreamingPipelineLimits.WRITE_AHEAD_LOG_RETENTION_DAYS.min) {
+      checks.push({
+        code: StreamingPipelineErrorCode.INVALID_WRITE_AHEAD_LOG_RETENTION,
+        property: 'writeAheadLogRetention',
+        given: walRetention.toHumanString(),
+        problem: 'must be a whole number of days, at least 1 (S3 lifecycle rules count in days)',
+        fix: 'Set writeAheadLogRetention to Duration.days(n) with n >= 1 and longer than maxRecordAge, or omit it for 7 days.',
+      });
+    }
+  }
+  const threshold = props.iteratorAgeAlarmThreshold;
+  if (isResolvedDuration(threshold) && threshold.toMilliseconds({ integral: false }) <= 0) {
+    checks.push({
+      code: StreamingPipelineErrorCode.INVALID_ITERATOR_AGE_ALARM_THRESHOLD,
+      property: 'iteratorAgeAlarmThreshold',
+      given: threshold.toHumanString(),
+      problem: 'must be positive',
+      fix: 'Set iteratorAgeAlarmThreshold to the lag you tolerate, e.g. Duration.minutes(5), or omit it.',
+    });
+  }
+  return checks;
+}
+
+/**
+ * Validates the props of a {@link StreamingPipeline} and throws the first problem found as a
+ * {@link StreamingPipelineValidationError}. Values that are unresolved CDK tokens are skipped.
+ *
+ * @param props - the props to validate
+ * @param constructPath - the path of the construct, echoed in the message
+ * @throws {@link StreamingPipelineValidationError} when a prop is invalid
+ */
+export function validateStreamingPipelineProps(props: StreamingPipelineProps, constructPath: string): void {
+  const checks: Array<Check | undefined> = [
+    name('plan.name', props.plan.name, StreamingPipelineErrorCode.INVALID_PLAN_NAME),
+    name('stateNamespace', props.stateNamespace, StreamingPipelineErrorCode.INVALID_STATE_NAMESPACE),
+    ...source(props),
+    ...eventSourceMapping(props),
+    ...lambdaFunction(props),
+    ...operations(props),
+  ];
+  const failed = checks.find((check): check is Check => check !== undefined);
+  if (failed !== undefined) {
+    throw new StreamingPipelineValidationError({ ...failed, constructPath });
+  }
+}
