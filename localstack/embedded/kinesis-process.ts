@@ -1,0 +1,69 @@
+/**
+ * Entry point of the Kinesis emulator process (spawned by `startEmbeddedStack`, not imported).
+ *
+ * Runs kinesis-local in this process after patching `net.Server#listen` so that it binds 127.0.0.1
+ * (kinesis-local has no host option and binds every interface), reports its two ports to the parent
+ * once both listen, and turns a stop request or the parent's death into SIGTERM, on which
+ * kinesis-local shuts down gracefully and writes its snapshot.
+ */
+import { Server } from 'node:net';
+import { LOOPBACK_HOST } from './constants.js';
+import { isStopMessage, sendToParent } from './ipc.js';
+import { runKinesisLocal } from './vendor.js';
+
+const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '']);
+const EXPECTED_SERVERS = 2;
+const plainPort = Number(process.env.KINESIS_MOCK_PLAIN_PORT);
+const boundPorts: number[] = [];
+
+function toLoopback(args: unknown[]): unknown[] {
+  const [first, second] = args;
+  if (typeof first === 'number' || typeof first === 'string') {
+    if (args.length === 1 || typeof second === 'function') return [first, LOOPBACK_HOST, ...args.slice(1)];
+    if (typeof second === 'string' && WILDCARD_HOSTS.has(second))
+      return [first, LOOPBACK_HOST, ...args.slice(2)];
+    return args;
+  }
+  if (typeof first === 'object' && first !== null && !('path' in first) && !('fd' in first)) {
+    const options: { host?: unknown } = first;
+    if (
+      options.host === undefined ||
+      (typeof options.host === 'string' && WILDCARD_HOSTS.has(options.host))
+    ) {
+      return [{ ...first, host: LOOPBACK_HOST }, ...args.slice(1)];
+    }
+  }
+  return args;
+}
+
+function recordListening(server: Server): void {
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) return;
+  boundPorts.push(address.port);
+  if (boundPorts.length !== EXPECTED_SERVERS) return;
+  const tlsPort = boundPorts.find((port) => port !== plainPort);
+  if (!boundPorts.includes(plainPort) || tlsPort === undefined) {
+    void sendToParent({ type: 'failed', reason: `unexpected listening ports ${boundPorts.join(', ')}` });
+    return;
+  }
+  void sendToParent({ type: 'ready', ports: { plain: plainPort, tls: tlsPort } });
+}
+
+const originalListen = Server.prototype.listen;
+function loopbackListen(this: Server, ...args: unknown[]): Server {
+  this.once('listening', () => recordListening(this));
+  return Reflect.apply(originalListen, this, toLoopback(args));
+}
+Server.prototype.listen = loopbackListen as typeof originalListen;
+
+function requestGracefulExit(): void {
+  process.kill(process.pid, 'SIGTERM');
+}
+process.on('message', (message: unknown) => {
+  if (isStopMessage(message)) requestGracefulExit();
+});
+process.on('disconnect', requestGracefulExit);
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+
+runKinesisLocal();

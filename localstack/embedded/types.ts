@@ -1,0 +1,91 @@
+import type { EmulatedService } from './constants.js';
+
+/** Options of {@link startEmbeddedStack}. */
+export interface EmbeddedStackOptions {
+  /**
+   * Port of the single LocalStack-style endpoint, on 127.0.0.1. `0` picks a free port
+   * (read it back from {@link EmbeddedStack.endpoint}); use that in tests.
+   *
+   * @default 4566 (LocalStack's edge port)
+   */
+  readonly port?: number;
+  /**
+   * Keep the emulators' data on disk so that a restart with the same directory loses nothing.
+   * `false` runs DynamoDB and Kinesis in memory and S3 in a fresh temporary directory that
+   * `stop()` deletes: the mode for tests.
+   *
+   * @default true
+   */
+  readonly persist?: boolean;
+  /**
+   * Directory all emulators persist to (`kinesis/`, `dynamodb/`, `s3/` inside it), created if missing.
+   * Relative paths resolve against the current working directory. Not allowed with `persist: false`.
+   *
+   * @default `.data/localstack` under the current working directory
+   */
+  readonly dataDir?: string;
+  /**
+   * Region the stack reports and Kinesis puts into ARNs by default.
+   *
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * How long each emulator may take to report ready, in milliseconds.
+   *
+   * @default 30000
+   */
+  readonly startTimeoutMs?: number;
+  /**
+   * Forward the emulators' own logs to this process's stderr, prefixed with the emulator name.
+   * Otherwise only the last lines are kept and attached to a start error.
+   *
+   * @default false
+   */
+  readonly verbose?: boolean;
+}
+
+/** Where one emulator listens, for tools that want to bypass the shared endpoint. */
+export interface EmulatorEndpoint {
+  /** `http://127.0.0.1:<port>` of the emulator itself. */
+  readonly endpoint: string;
+  /** The emulator engine, e.g. `kinesis-local`. */
+  readonly engine: string;
+}
+
+/** A running embedded stack, returned by {@link startEmbeddedStack}. */
+export interface EmbeddedStack {
+  /** The single endpoint for all services, e.g. `http://127.0.0.1:4566`; pass it as `endpoint` or `AWS_ENDPOINT_URL`. */
+  readonly endpoint: string;
+  /** The region the stack reports. */
+  readonly region: string;
+  /** Directory the emulators write to (a temporary one when not persisting). */
+  readonly dataDir: string;
+  /** Whether data survives `stop()`. */
+  readonly persistent: boolean;
+  /** The emulators behind the endpoint. */
+  readonly services: Readonly<Record<EmulatedService, EmulatorEndpoint>>;
+  /** Wall-clock milliseconds from the call to the stack being ready. */
+  readonly startupMs: number;
+  /**
+   * Stops the endpoint and every emulator process (gracefully, so persisted data is flushed),
+   * releases all ports and deletes the temporary data directory when not persisting.
+   * Safe to call more than once.
+   */
+  stop(): Promise<void>;
+}
+
+/** Status of one service as reported by the health route (LocalStack's vocabulary). */
+export type ServiceStatus = 'running' | 'error';
+
+/** Body of `GET /_localstack/health`, shaped like LocalStack's. */
+export interface HealthReport {
+  /** Status of every emulated service. */
+  readonly services: Readonly<Record<EmulatedService, ServiceStatus>>;
+  /** Engine behind every service. */
+  readonly engines: Readonly<Record<EmulatedService, string>>;
+  /** Always `embedded`, so tools can tell this stack from real LocalStack. */
+  readonly edition: 'embedded';
+  /** The region the stack reports. */
+  readonly region: string;
+}
