@@ -61,7 +61,11 @@ export async function benchCoreThroughput(): Promise<void> {
   };
   const reduceByKey = await wordsPerSecond(words, async () => {
     const inputs = records().map((record) => ({ ...record, offsetKey: encodeOffsetKey(record.offset) }));
-    await evaluateBatch(perBatch, { context, records: inputs }, { state: new MapStateBackend(), print: () => undefined });
+    await evaluateBatch(
+      perBatch,
+      { context, records: inputs },
+      { state: new MapStateBackend(), print: () => undefined },
+    );
   });
 
   const stateful = await wordsPerSecond(words, async (round) => {
@@ -78,7 +82,9 @@ export async function benchCoreThroughput(): Promise<void> {
     await executor.processPartition('shardId-000000000000', records());
   });
 
-  console.log('(a) core throughput: 10,000-record Kinesis event, 10 words/record (100,000 words), 1,000-word Zipf vocabulary');
+  console.log(
+    '(a) core throughput: 10,000-record Kinesis event, 10 words/record (100,000 words), 1,000-word Zipf vocabulary',
+  );
   console.log(`    median of ${ROUNDS} rounds after warm-up; Node ${process.version}`);
   console.table([
     { stage: 'decode floor (base64 + UTF-8 + split)', 'words/s': Math.round(floor), 'vs floor': '1.00' },

@@ -70,7 +70,9 @@ export async function benchDynamoDbWrites(): Promise<void> {
       });
     }
     console.log('(b) DynamoDB requests for one 1,000-record batch (10,000 words) vs distinct keys touched');
-    console.log('    engine: dynalite behind the embedded stack endpoint; request counts are engine-independent');
+    console.log(
+      '    engine: dynalite behind the embedded stack endpoint; request counts are engine-independent',
+    );
     console.table(rows);
   } finally {
     await stack.stop();

@@ -17,7 +17,10 @@ export function wordCountEvent(options: {
   const total = weights.reduce((a, b) => a + b, 0);
   const cumulative: number[] = [];
   let running = 0;
-  for (const weight of weights) cumulative.push((running += weight / total));
+  for (const weight of weights) {
+    running += weight / total;
+    cumulative.push(running);
+  }
   let seed = 42;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;

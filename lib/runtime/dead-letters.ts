@@ -67,11 +67,13 @@ function errorCodeOf(error: unknown): string {
   return code;
 }
 
-/** The error and its causes, one after another. */
+/** The error and those of its causes its message does not already tell. */
 function reasonOf(error: unknown): string {
   const parts: string[] = [];
   for (let current: unknown = error; current !== undefined && parts.length < 5; ) {
-    parts.push(describeError(current));
+    const description = describeError(current);
+    if (!parts.some((part) => part.includes(description.slice(description.indexOf(':') + 2))))
+      parts.push(description);
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(' <- caused by ');

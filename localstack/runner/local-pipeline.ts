@@ -1,0 +1,143 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Pipeline } from '../../lib/core';
+import { createKinesisHandler, type KinesisHandler } from '../../lib/handlers';
+import type { MetricsSink } from '../../lib/metrics';
+import type { DeadLetterEntry } from '../../lib/sinks';
+import { DynamoDbKeyedStateStore } from '../../lib/state';
+import { getJson, S3ObjectStore } from '../../lib/storage';
+import { type AwsClients, createAwsClients } from '../clients';
+import {
+  type JsonFileCheckpointStore,
+  KinesisEventSourceMapping,
+  type KinesisEventSourceMappingProps,
+} from '../event-source-mapping';
+import { ensureBucket, ensureStateTable } from '../setup/state-table';
+import { ensureStream, type ProducedRecord, putRecords } from '../setup/stream';
+
+/** Options of {@link deployLocalPipeline}. */
+export interface LocalPipelineOptions {
+  /** The local stack endpoint (embedded stack or LocalStack). */
+  readonly endpoint: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** The pipeline to run. */
+  readonly pipeline: Pipeline;
+  /** @default `sparkless-<pipeline name>` */
+  readonly streamName?: string;
+  /** @default 1 */
+  readonly shards?: number;
+  /** @default 'sparkless-state' */
+  readonly tableName?: string;
+  /** @default 'sparkless-checkpoints' */
+  readonly bucket?: string;
+  /** @default the pipeline name */
+  readonly namespace?: string;
+  /** Where `print` blocks go. @default process.stdout */
+  readonly print?: (block: string) => void;
+  /** Per-batch metrics. @default none */
+  readonly metrics?: MetricsSink;
+  /** Where the event source mapping keeps its shard checkpoints. @default in memory */
+  readonly checkpointStore?: JsonFileCheckpointStore;
+  /** Event source mapping settings that differ from the deployed defaults. @default the CDK construct's settings */
+  readonly mapping?: Partial<
+    Pick<KinesisEventSourceMappingProps, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'pollIntervalMs'>
+  >;
+}
+
+/** A pipeline deployed on a local stack: its stream, handler and event source mapping. */
+export interface LocalPipeline {
+  readonly clients: AwsClients;
+  readonly streamName: string;
+  readonly handler: KinesisHandler;
+  readonly mapping: KinesisEventSourceMapping;
+  /** Puts records into the stream, in order. */
+  produce(records: readonly ProducedRecord[]): Promise<void>;
+  /** Every live state of a stateful operator, keyed by decoded key. */
+  readState(operatorId: string): Promise<Map<unknown, unknown>>;
+  /** Every dead-letter entry of the pipeline's namespace. */
+  readDeadLetters(): Promise<DeadLetterEntry[]>;
+  /** Lambda on-failure destination records written by the mapping. */
+  readOnFailureRecords(): Promise<unknown[]>;
+}
+
+/**
+ * Deploys a pipeline on a local stack the way the CDK stack deploys it on AWS: stream, state
+ * table and checkpoint bucket (created if missing), the real Lambda handler built by
+ * `createKinesisHandler`, and a Kinesis event source mapping with the construct's settings
+ * (bisect on error, bounded retries, ReportBatchItemFailures, an on-failure destination
+ * (here an S3 prefix, as Lambda's S3 destination does)).
+ */
+export async function deployLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const region = options.region ?? 'us-east-1';
+  const clients = createAwsClients({ endpoint: options.endpoint, region });
+  const streamName = options.streamName ?? `sparkless-${options.pipeline.name}`;
+  const tableName = options.tableName ?? 'sparkless-state';
+  const bucket = options.bucket ?? 'sparkless-checkpoints';
+  const namespace = options.namespace ?? options.pipeline.name;
+  const [streamArn] = await Promise.all([
+    ensureStream(clients.kinesis, streamName, options.shards ?? 1),
+    ensureStateTable(clients.dynamodb, tableName),
+    ensureBucket(clients.s3, bucket),
+  ]);
+  const handler = createKinesisHandler(options.pipeline, {
+    clients,
+    environment: {
+      SPARKLESS_PIPELINE: options.pipeline.name,
+      SPARKLESS_STATE_TABLE: tableName,
+      SPARKLESS_CHECKPOINT_BUCKET: bucket,
+      SPARKLESS_STATE_NAMESPACE: namespace,
+      SPARKLESS_CODE_VERSION: 'local',
+    },
+    ...(options.print === undefined ? {} : { print: options.print }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+  });
+  const objects = new S3ObjectStore({ client: clients.s3, bucket });
+  const onFailurePrefix = `on-failure/${namespace}/`;
+  const mapping = new KinesisEventSourceMapping({
+    kinesis: clients.kinesis,
+    streamName,
+    streamArn,
+    region,
+    handler,
+    functionName: `sparkless-${options.pipeline.name}`,
+    batchSize: options.mapping?.batchSize ?? 100,
+    maximumBatchingWindowInSeconds: options.mapping?.maximumBatchingWindowInSeconds ?? 0,
+    startingPosition: 'TRIM_HORIZON',
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: 10,
+    maximumRecordAgeInSeconds: 86_400,
+    reportBatchItemFailures: true,
+    functionTimeoutMs: 60_000,
+    pollIntervalMs: options.mapping?.pollIntervalMs ?? 100,
+    ...(options.checkpointStore === undefined ? {} : { checkpointStore: options.checkpointStore }),
+    onFailure: async (record) => {
+      const key = `${onFailurePrefix}${record.KinesisBatchInfo.shardId}/${record.KinesisBatchInfo.startSequenceNumber}.json`;
+      await clients.s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: JSON.stringify(record),
+          ContentType: 'application/json',
+        }),
+      );
+    },
+  });
+  const state = new DynamoDbKeyedStateStore({ client: clients.dynamodb, tableName, namespace });
+  return {
+    clients,
+    streamName,
+    handler,
+    mapping,
+    produce: (records) => putRecords(clients.kinesis, streamName, records),
+    readState: async (operatorId) =>
+      new Map([...(await state.scan(operatorId))].map(([keyId, value]) => [JSON.parse(keyId), value])),
+    readDeadLetters: async () => readAll<DeadLetterEntry>(objects, `dead-letter/${namespace}/`),
+    readOnFailureRecords: async () => readAll<unknown>(objects, onFailurePrefix),
+  };
+}
+
+async function readAll<T>(objects: S3ObjectStore, prefix: string): Promise<T[]> {
+  const keys = await objects.list(prefix);
+  const entries = await Promise.all(keys.map((key) => getJson<T>(objects, key)));
+  return entries.filter((entry): entry is Awaited<T> & T => entry !== undefined);
+}
