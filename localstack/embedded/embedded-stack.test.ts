@@ -29,7 +29,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../clients.js';
-import { type EmbeddedStack, LocalStackErrorCode, PortInUseError, startEmbeddedStack } from './index.js';
+import { findFreePort } from './free-port.js';
+import {
+  type EmbeddedStack,
+  EmulatorStartError,
+  LocalStackErrorCode,
+  PortInUseError,
+  startEmbeddedStack,
+} from './index.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -418,6 +425,19 @@ describe('Function: startEmbeddedStack', () => {
       await expect(startEmbeddedStack({ persist: false, dataDir: '/tmp/x' })).rejects.toMatchObject({
         code: LocalStackErrorCode.invalidOptions,
       });
+    });
+
+    it('fails with EmulatorStartError when an emulator is not ready in time, releasing the port it bound', async () => {
+      // Prepare
+      const port = await findFreePort();
+
+      // Act
+      const start = startEmbeddedStack({ port, persist: false, startTimeoutMs: 1 });
+
+      // Assess
+      await expect(start).rejects.toBeInstanceOf(EmulatorStartError);
+      await expect(start).rejects.toMatchObject({ code: LocalStackErrorCode.emulatorStartTimeout });
+      expect(await isPortFree(port)).toBe(true);
     });
 
     it('fails with PortInUseError, before starting any emulator, when the port is taken', async () => {

@@ -5,6 +5,7 @@
 
 /** Sent by an emulator process once it accepts connections, with the ports it listens on. */
 export interface ReadyMessage {
+  /** Discriminator. */
   readonly type: 'ready';
   /** Named ports, e.g. `{ plain: 4568, tls: 4567 }` or `{ dynamodb: 35000, s3: 35001 }`. */
   readonly ports: Readonly<Record<string, number>>;
@@ -12,6 +13,7 @@ export interface ReadyMessage {
 
 /** Sent by an emulator process that failed to start, before it exits. */
 export interface FailedMessage {
+  /** Discriminator. */
   readonly type: 'failed';
   /** What went wrong. */
   readonly reason: string;
@@ -19,6 +21,7 @@ export interface FailedMessage {
 
 /** Sent by the parent to ask an emulator process to flush its data and exit. */
 export interface StopMessage {
+  /** Discriminator. */
   readonly type: 'stop';
 }
 

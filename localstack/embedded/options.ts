@@ -4,11 +4,17 @@ import type { EmbeddedStackOptions } from './types.js';
 
 /** {@link EmbeddedStackOptions} with defaults applied and values validated. */
 export interface ResolvedStackOptions {
+  /** Endpoint port (0: any free port). */
   readonly port: number;
+  /** Keep data across restarts. */
   readonly persist: boolean;
+  /** Persistent data directory as given (`undefined`: the default, or temporary data). */
   readonly dataDir: string | undefined;
+  /** Reported region. */
   readonly region: string;
+  /** Ready timeout per emulator process. */
   readonly startTimeoutMs: number;
+  /** Forward emulator logs. */
   readonly verbose: boolean;
 }
 

@@ -6,17 +6,17 @@ import { startDynamoDbAndS3Emulator, startKinesisEmulator } from './emulators.js
 import { EmulatorStopError } from './errors.js';
 import { type Gateway, startGateway, type UpstreamPorts } from './gateway.js';
 import { healthReport } from './health.js';
-import { resolveStackOptions } from './options.js';
+import { type ResolvedStackOptions, resolveStackOptions } from './options.js';
 import type { EmbeddedStack, EmbeddedStackOptions } from './types.js';
 
-function requirePort(process: EmulatorProcess, name: string): number {
-  const port = process.ports[name];
-  if (port === undefined) throw new Error(`${process.name} emulator reported no ${name} port`);
+function requirePort(emulator: EmulatorProcess, name: string): number {
+  const port = emulator.ports[name];
+  if (port === undefined) throw new Error(`${emulator.name} emulator reported no ${name} port`);
   return port;
 }
 
 async function startEmulators(
-  options: ReturnType<typeof resolveStackOptions>,
+  options: ResolvedStackOptions,
   dataDir: StackDataDir,
 ): Promise<{ readonly kinesis: EmulatorProcess; readonly host: EmulatorProcess }> {
   const launch = { region: options.region, startTimeoutMs: options.startTimeoutMs, verbose: options.verbose };
@@ -27,10 +27,12 @@ async function startEmulators(
   if (kinesis.status === 'fulfilled' && host.status === 'fulfilled') {
     return { kinesis: kinesis.value, host: host.value };
   }
+  const results = [kinesis, host];
   await Promise.all(
-    [kinesis, host].map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)),
+    results.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)),
   );
-  throw kinesis.status === 'rejected' ? kinesis.reason : host.status === 'rejected' ? host.reason : undefined;
+  const failure = results.find((result) => result.status === 'rejected');
+  throw failure?.reason;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface MainOptions {
   readonly input: string | undefined;
   /** Whether to also produce one record of invalid UTF-8, to show the dead-letter path. */
   readonly malformedRecord: boolean;
+  /** Whether to read lines from stdin too (when it is piped, not a terminal). */
+  readonly readStdin: boolean;
 }
 
 const USAGE = `usage: npm start -- [--follow] [--port N] [--data-dir DIR] [--shards N] [--input FILE] [--no-malformed]
@@ -25,7 +27,7 @@ const USAGE = `usage: npm start -- [--follow] [--port N] [--data-dir DIR] [--sha
   --no-malformed  do not produce the invalid-UTF-8 record that demonstrates the dead-letter path`;
 
 /** Parses `argv` (without node and script); wrong input fails with the usage text. */
-export function parseMainOptions(argv: readonly string[]): MainOptions {
+export function parseMainOptions(argv: readonly string[], stdinIsTerminal: boolean): MainOptions {
   let follow = false;
   let port = 4566;
   let dataDir: string | undefined;
@@ -65,7 +67,7 @@ export function parseMainOptions(argv: readonly string[]): MainOptions {
         throw new InvalidConfigurationError(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
     }
   }
-  return { follow, port, dataDir, shards, input, malformedRecord };
+  return { follow, port, dataDir, shards, input, malformedRecord, readStdin: follow || !stdinIsTerminal };
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {

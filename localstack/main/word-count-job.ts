@@ -96,7 +96,7 @@ async function inputLines(options: MainOptions): Promise<string[]> {
   const file = options.input ?? join(__dirname, '..', 'sample', 'sample.txt');
   const text = await readFile(file, 'utf8');
   const lines = text.split('\n').filter((line) => line.trim() !== '');
-  if (!options.follow && !process.stdin.isTTY) {
+  if (!options.follow && options.readStdin) {
     for await (const line of createInterface({ input: process.stdin }))
       if (line.trim() !== '') lines.push(line);
   }

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbPartitionLedgerStore } from '../../lib/ledger';
+import { DynamoDbKeyedStateStore } from '../../lib/state';
+import { S3ObjectStore } from '../../lib/storage';
+import { createAwsClients } from '../../localstack/clients';
+import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
+import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
+import { runTrial } from './trial';
+
+const TRIALS = Number(process.env.SPARKLESS_EMULATOR_FAULT_TRIALS ?? 50);
+
+describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 emulators over HTTP)', () => {
+  let stack: EmbeddedStack;
+
+  beforeAll(async () => {
+    stack = await startEmbeddedStack({ port: 0, persist: false });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it(`holds for ${TRIALS} randomized trials`, async () => {
+    // Prepare
+    const { dynamodb, s3 } = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
+    await ensureStateTable(dynamodb, 'fault-injection');
+    await ensureBucket(s3, 'fault-injection');
+    const objects = new S3ObjectStore({ client: s3, bucket: 'fault-injection' });
+    let crashes = 0;
+    for (let seed = 10_001; seed < 10_001 + TRIALS; seed++) {
+      const namespace = `trial-${seed}`;
+      const table = { client: dynamodb, tableName: 'fault-injection', namespace };
+
+      // Act
+      const report = await runTrial(
+        seed,
+        {
+          namespace,
+          state: new DynamoDbKeyedStateStore(table),
+          ledger: new DynamoDbPartitionLedgerStore(table),
+          objects,
+        },
+        { partitions: 2, recordsPerPartition: 12 + (seed % 10), maxBatchSize: 8 },
+      );
+      crashes += report.crashes;
+
+      // Assess
+      expect({ seed, counts: report.actualCounts }).toEqual({ seed, counts: report.expectedCounts });
+      expect({ seed, deadLetters: report.actualDeadLetters }).toEqual({
+        seed,
+        deadLetters: report.expectedDeadLetters,
+      });
+      expect({ seed, committed: report.actualCommitted }).toEqual({
+        seed,
+        committed: report.expectedCommitted,
+      });
+      expect({ seed, unstable: report.unstableBatchIds }).toEqual({ seed, unstable: [] });
+      expect({ seed, coverage: report.batchCoverageErrors }).toEqual({ seed, coverage: [] });
+    }
+    expect(crashes).toBeGreaterThan(TRIALS);
+  }, 600_000);
+});
