@@ -124,7 +124,6 @@ export class BatchExecutor {
     const maxRetries = this.options.maxLedgerRetries ?? 20;
     let batchesCommitted = 0;
     let deadLetters = 0;
-    let skippedRecords = 0;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       let ledger = await this.options.ledger.read(partition);
       if (ledger.open !== undefined) {
@@ -136,7 +135,7 @@ export class BatchExecutor {
         ledger = committed;
       }
       const fresh = delivered.filter((record) => isAfter(record.offsetKey, ledger.committedOffsetKey));
-      skippedRecords = delivered.length - fresh.length;
+      const skippedRecords = delivered.length - fresh.length;
       const first = fresh[0];
       const last = fresh[fresh.length - 1];
       if (first === undefined || last === undefined) {

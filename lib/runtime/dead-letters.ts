@@ -70,7 +70,7 @@ function errorCodeOf(error: unknown): string {
 /** The error and those of its causes its message does not already tell. */
 function reasonOf(error: unknown): string {
   const parts: string[] = [];
-  for (let current: unknown = error; current !== undefined && parts.length < 5; ) {
+  for (let current: unknown = error; current !== undefined && parts.length < 5;) {
     const description = describeError(current);
     if (!parts.some((part) => part.includes(description.slice(description.indexOf(':') + 2))))
       parts.push(description);

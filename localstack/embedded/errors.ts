@@ -61,8 +61,7 @@ export class PortInUseError extends LocalStackError {
 
 /** The codes an {@link EmulatorStartError} can carry. */
 export type EmulatorStartErrorCode =
-  | typeof LocalStackErrorCode.emulatorStartFailed
-  | typeof LocalStackErrorCode.emulatorStartTimeout;
+  typeof LocalStackErrorCode.emulatorStartFailed | typeof LocalStackErrorCode.emulatorStartTimeout;
 
 /** An emulator child process failed to start; carries the tail of its output for diagnosis. */
 export class EmulatorStartError extends LocalStackError {

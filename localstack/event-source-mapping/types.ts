@@ -30,7 +30,6 @@ export type FailureCondition = (typeof FailureCondition)[keyof typeof FailureCon
 export type KinesisBatchHandler = (
   event: KinesisStreamEvent,
   context: Context,
-  // biome-ignore lint/suspicious/noConfusingVoidType: `async (event) => {}` handlers return Promise<void>, as in @types/aws-lambda's KinesisStreamHandler
 ) => Promise<KinesisStreamBatchResponse | void> | KinesisStreamBatchResponse | void;
 
 /** The part of the AWS SDK v3 `KinesisClient` the mapping uses (ListShards, GetShardIterator, GetRecords). */

@@ -54,7 +54,6 @@ export type HandlerBehaviour = (
   payloads: string[],
   event: KinesisStreamEvent,
   call: number,
-  // biome-ignore lint/suspicious/noConfusingVoidType: `async (event) => {}` handlers return Promise<void>, as in @types/aws-lambda's KinesisStreamHandler
 ) => Promise<KinesisStreamBatchResponse | void> | KinesisStreamBatchResponse | void;
 
 /** A handler that records the payloads of every invocation, then applies `behaviour`. */

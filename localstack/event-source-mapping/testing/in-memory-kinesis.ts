@@ -163,19 +163,17 @@ export class InMemoryKinesis {
       input.NextToken === undefined ? [input.StreamName ?? '', '0'] : decodeToken(input.NextToken);
     const stream = this.#stream(streamName);
     const offset = Number(offsetText);
-    const page = stream.shards.slice(offset, offset + this.#pageSize).map(
-      (shard): Shard => ({
-        ShardId: shard.shardId,
-        ...(shard.parentShardId === undefined ? {} : { ParentShardId: shard.parentShardId }),
-        HashKeyRange: { StartingHashKey: '0', EndingHashKey: '340282366920938463463374607431768211455' },
-        SequenceNumberRange: {
-          StartingSequenceNumber: shard.startingSequenceNumber,
-          ...(shard.closed
-            ? { EndingSequenceNumber: shard.records.at(-1)?.SequenceNumber ?? shard.startingSequenceNumber }
-            : {}),
-        },
-      }),
-    );
+    const page = stream.shards.slice(offset, offset + this.#pageSize).map((shard): Shard => ({
+      ShardId: shard.shardId,
+      ...(shard.parentShardId === undefined ? {} : { ParentShardId: shard.parentShardId }),
+      HashKeyRange: { StartingHashKey: '0', EndingHashKey: '340282366920938463463374607431768211455' },
+      SequenceNumberRange: {
+        StartingSequenceNumber: shard.startingSequenceNumber,
+        ...(shard.closed
+          ? { EndingSequenceNumber: shard.records.at(-1)?.SequenceNumber ?? shard.startingSequenceNumber }
+          : {}),
+      },
+    }));
     const next = offset + this.#pageSize;
     return {
       Shards: page,
