@@ -247,12 +247,25 @@ export class BatchExecutor {
     const interval = this.options.offsetsSnapshotIntervalMs ?? 60_000;
     if (now - (this.lastSnapshot.get(partition) ?? Number.NEGATIVE_INFINITY) < interval) return;
     this.lastSnapshot.set(partition, now);
-    await checkpoint.saveOffsets({
-      partition,
-      committedOffset: decodeOffsetKey(ledger.committedOffsetKey),
-      nextBatchNumber: ledger.nextBatchNumber,
-      updatedAt: now,
-    });
+    try {
+      await checkpoint.saveOffsets({
+        partition,
+        committedOffset: decodeOffsetKey(ledger.committedOffsetKey),
+        nextBatchNumber: ledger.nextBatchNumber,
+        updatedAt: now,
+      });
+    } catch (error) {
+      // The ledger is the authority and the batch is committed: a missed snapshot is retried at the next interval.
+      this.lastSnapshot.delete(partition);
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'offsets snapshot failed',
+          partition,
+          error: describeError(error),
+        }),
+      );
+    }
   }
 
   private result(

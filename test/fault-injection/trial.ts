@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { WriteAheadLog } from '../../lib/checkpoint';
 import { decodeUtf8, pipeline, type SourceRecord } from '../../lib/core';
 import type { PartitionLedgerStore } from '../../lib/ledger';
@@ -222,4 +223,17 @@ function coverageErrors(input: TrialInput, observed: ReadonlyMap<string, string>
     }
   }
   return errors;
+}
+
+/** Asserts every invariant a trial checks, naming the seed so a failure can be replayed. */
+export function expectInvariantsHeld(report: TrialReport): void {
+  const { seed } = report;
+  expect({ seed, counts: report.actualCounts }).toEqual({ seed, counts: report.expectedCounts });
+  expect({ seed, deadLetters: report.actualDeadLetters }).toEqual({
+    seed,
+    deadLetters: report.expectedDeadLetters,
+  });
+  expect({ seed, committed: report.actualCommitted }).toEqual({ seed, committed: report.expectedCommitted });
+  expect({ seed, unstable: report.unstableBatchIds }).toEqual({ seed, unstable: [] });
+  expect({ seed, coverage: report.batchCoverageErrors }).toEqual({ seed, coverage: [] });
 }
