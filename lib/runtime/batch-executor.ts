@@ -2,6 +2,7 @@ import type { CheckpointManager, WriteAheadLog } from '../checkpoint';
 import {
   type Clock,
   decodeOffsetKey,
+  describeError,
   ErrorCode,
   encodeOffsetKey,
   evaluateBatch,
