@@ -43,6 +43,7 @@ export function newTestStack(options: TestStackOptions = {}): Stack {
 export function planFactory(overrides: Partial<PipelinePlan> = {}): PipelinePlan {
   return {
     name: 'test-word-count',
+    source: { kind: 'kinesis' },
     statefulOperators: [{ id: 'word-counts', kind: 'updateStateByKey' }],
     fingerprint: 'f1ngerpr1nt',
     needsStateStore: true,

@@ -10,5 +10,5 @@ export type {
   StatefulNode,
   StreamNode,
 } from './graph';
-export type { ForeachBatchFunction } from './pipeline';
+export type { ForeachBatchFunction, SourceDescriptor } from './pipeline';
 export { Pipeline, pipeline, SourceKind } from './pipeline';

@@ -11,10 +11,16 @@ const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 /** Where a pipeline reads from. */
 export const SourceKind = {
   Kinesis: 'kinesis',
+  TextFiles: 'text-files',
 } as const;
 
 /** One of the {@link SourceKind} values. */
 export type SourceKind = (typeof SourceKind)[keyof typeof SourceKind];
+
+/** Where a pipeline reads from, as the plan describes it. */
+export type SourceDescriptor =
+  | { readonly kind: typeof SourceKind.Kinesis }
+  | { readonly kind: typeof SourceKind.TextFiles; readonly prefix: string };
 
 /**
  * A streaming pipeline: one definition evaluated by the in-memory runner, run by the Lambda
@@ -34,7 +40,7 @@ export class Pipeline {
   public readonly name: string;
   private readonly nodes: StreamNode[] = [];
   private readonly outputNodes: OutputNode[] = [];
-  private source: { readonly kind: SourceKind; readonly node: SourceNode } | undefined;
+  private source: { readonly descriptor: SourceDescriptor; readonly node: SourceNode } | undefined;
 
   public constructor(name: string) {
     if (!NAME_PATTERN.test(name)) {
@@ -47,19 +53,45 @@ export class Pipeline {
 
   /** Reads from the Kinesis stream the pipeline is deployed with: one element per record. */
   public fromKinesis(): DStream<SourceRecord> {
+    return this.setSource({ kind: SourceKind.Kinesis });
+  }
+
+  /**
+   * Reads new text files under an S3 prefix (Spark's `textFileStream`): one element per line,
+   * each object processed exactly once (its partition is the object key and ETag, its
+   * offsets the line numbers).
+   */
+  public fromTextFiles(options: { readonly prefix: string }): DStream<SourceRecord> {
+    if (options.prefix.startsWith('/') || options.prefix.includes('..')) {
+      throw new InvalidPipelineError(
+        `text file prefix must be a relative S3 key prefix such as "input/" (given ${JSON.stringify(options.prefix)})`,
+      );
+    }
+    return this.setSource({ kind: SourceKind.TextFiles, prefix: options.prefix });
+  }
+
+  /** Where the pipeline reads from; throws if it has no source yet. */
+  public get sourceDescriptor(): SourceDescriptor {
+    if (this.source === undefined) {
+      throw new InvalidPipelineError(`pipeline ${this.name} has no source: call fromKinesis() or fromTextFiles() first`);
+    }
+    return this.source.descriptor;
+  }
+
+  private setSource(descriptor: SourceDescriptor): DStream<SourceRecord> {
     if (this.source !== undefined) {
-      throw new InvalidPipelineError(`pipeline ${this.name} already has a ${this.source.kind} source`);
+      throw new InvalidPipelineError(`pipeline ${this.name} already has a ${this.source.descriptor.kind} source`);
     }
     const node: SourceNode = { kind: 'source', index: 0, stage: 'source#0', downstreamOfState: false };
     this.nodes.push(node);
-    this.source = { kind: SourceKind.Kinesis, node };
+    this.source = { descriptor, node };
     return new DStream<SourceRecord>(this, node);
   }
 
   /** The source node; throws if the pipeline has no source yet. */
   public get sourceNode(): SourceNode {
     if (this.source === undefined) {
-      throw new InvalidPipelineError(`pipeline ${this.name} has no source: call fromKinesis() first`);
+      throw new InvalidPipelineError(`pipeline ${this.name} has no source: call fromKinesis() or fromTextFiles() first`);
     }
     return this.source.node;
   }
@@ -82,6 +114,7 @@ export class Pipeline {
     }));
     return {
       name: this.name,
+      source: this.sourceDescriptor,
       statefulOperators,
       fingerprint: createHash('sha256').update(JSON.stringify(statefulOperators)).digest('hex').slice(0, 16),
       needsStateStore: statefulOperators.length > 0,

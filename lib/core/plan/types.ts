@@ -1,3 +1,5 @@
+import type { SourceDescriptor } from '../pipeline/pipeline';
+
 /**
  * The static description of a pipeline that adapters read without running it:
  * the CDK construct sizes its resources from it, the metadata checkpoint stores
@@ -6,6 +8,8 @@
 export interface PipelinePlan {
   /** The pipeline's name, unique within an account and region (used in resource names and keys). */
   readonly name: string;
+  /** Where the pipeline reads from: the CDK construct wires a stream or bucket notifications from it. */
+  readonly source: SourceDescriptor;
   /** The stateful operators in evaluation order. */
   readonly statefulOperators: readonly StatefulOperatorDescriptor[];
   /** A stable hash of {@link statefulOperators}: equal fingerprints share state safely. */
