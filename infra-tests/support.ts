@@ -44,6 +44,8 @@ export function planFactory(overrides: Partial<PipelinePlan> = {}): PipelinePlan
   return {
     name: 'test-word-count',
     source: { kind: 'kinesis' },
+    references: [],
+    textFilePrefixes: [],
     statefulOperators: [{ id: 'word-counts', kind: 'updateStateByKey' }],
     fingerprint: 'f1ngerpr1nt',
     needsStateStore: true,

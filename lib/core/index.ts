@@ -1,9 +1,11 @@
+export * from './combine';
 export * from './errors';
 export * from './evaluation';
 export * from './offsets';
 export * from './output';
 export * from './pipeline';
-export type { PipelinePlan, StatefulOperatorDescriptor } from './plan/types';
+export type { PipelinePlan, ReferenceDescriptor, StatefulOperatorDescriptor } from './plan/types';
+export * from './reference';
 export * from './records';
 export * from './runner';
 export * from './time';

@@ -1,13 +1,24 @@
-import { UserCodeError } from '../errors';
-import { formatPrintBlock } from '../output/spark-format';
-import type { BatchNode, OutputNode, ParDoNode, StatefulNode, StreamNode } from '../pipeline/graph';
+import { ErrorCode, InvalidConfigurationError, SparklessError, UserCodeError } from '../errors';
+import { formatPrintBlock, formatSparkValue } from '../output/spark-format';
+import type {
+  AggregateNode,
+  OperatorEnvironment,
+  OutputNode,
+  ParDoNode,
+  StatefulNode,
+  StreamNode,
+  TransformNode,
+} from '../pipeline/graph';
+import { parentsOf } from '../pipeline/graph';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord } from '../records';
+import type { ReferenceResolver } from '../reference';
 import type { BatchContext } from './batch-context';
 import type { DeadLetter } from './dead-letter';
 import { type Element, mergeOrigins, type Origin, originRecords } from './element';
 import { asPair, encodeKey } from './keys';
 import type { KeyGroup, StateBackend } from './state-backend';
+import type { TextFileSink } from './text-file-sink';
 
 /** One batch as the evaluator receives it. */
 export interface BatchInput {
@@ -22,6 +33,18 @@ export interface EvaluationPorts {
   readonly state: StateBackend;
   /** Where `print` blocks go (the function log, stdout, or an array in tests). */
   readonly print: (block: string) => void;
+  /**
+   * Loaded reference data for `transform` and the joins.
+   *
+   * @default none: a pipeline that reads reference data fails
+   */
+  readonly references?: ReferenceResolver;
+  /**
+   * Where `saveAsTextFiles` writes.
+   *
+   * @default none: a pipeline that saves text files fails
+   */
+  readonly textFiles?: TextFileSink;
 }
 
 /** What evaluating one batch produced besides its outputs. */
@@ -41,6 +64,14 @@ class PoisonedRecords {
   ) {}
 }
 
+const noReferences: ReferenceResolver = {
+  get: (reference) => {
+    throw new InvalidConfigurationError(
+      `reference data ${JSON.stringify(reference.name)} is not loaded: run the pipeline through a runtime that loads its references`,
+    );
+  },
+};
+
 /**
  * Evaluates one batch of a pipeline: every operator, every stateful step through the
  * {@link StateBackend} port, then every output in declaration order.
@@ -58,11 +89,15 @@ export async function evaluateBatch(
 ): Promise<BatchEvaluation> {
   const deadLetters: DeadLetter[] = [];
   const poisoned = new Set<InputRecord>();
+  const environment: OperatorEnvironment = {
+    references: ports.references ?? noReferences,
+    batch: input.context,
+  };
   let evaluator: Evaluator;
   for (;;) {
     evaluator = new Evaluator(
       input.records.filter((record) => !poisoned.has(record)),
-      input.context,
+      environment,
       ports.state,
       deadLetters,
     );
@@ -72,6 +107,7 @@ export async function evaluateBatch(
     } catch (signal) {
       if (!(signal instanceof PoisonedRecords)) throw signal;
       for (const record of signal.records) {
+        if (poisoned.has(record)) continue;
         poisoned.add(record);
         deadLetters.push({ kind: 'record', record, stage: signal.stage, error: signal.error });
       }
@@ -98,6 +134,20 @@ async function runOutput(
     case 'foreachBatch':
       await output.fn(values, context);
       return;
+    case 'saveAsTextFiles': {
+      if (ports.textFiles === undefined) {
+        throw new InvalidConfigurationError(
+          'saveAsTextFiles needs a text file sink: run it through the runtime',
+        );
+      }
+      if (values.length === 0) return;
+      const name = `${output.prefix}-${context.batchTime}${output.suffix === undefined ? '' : `.${output.suffix}`}`;
+      await ports.textFiles.write(
+        `${name}/part-${context.partition}`,
+        `${values.map(formatSparkValue).join('\n')}\n`,
+      );
+      return;
+    }
   }
 }
 
@@ -106,7 +156,7 @@ class Evaluator {
 
   public constructor(
     private readonly records: readonly InputRecord[],
-    private readonly context: BatchContext,
+    private readonly environment: OperatorEnvironment,
     private readonly state: StateBackend,
     private readonly deadLetters: DeadLetter[],
   ) {}
@@ -114,9 +164,15 @@ class Evaluator {
   /** Phase A: every node upstream of state, so record failures surface before any write. */
   public evaluateStateless(outputs: readonly OutputNode[]): void {
     const visit = (node: StreamNode): void => {
-      if (this.results.has(node)) return;
-      if (node.kind !== 'source') visit(node.parent);
-      if (!node.downstreamOfState) this.results.set(node, this.evaluateSync(node));
+      if (this.results.has(node) || node.downstreamOfState) {
+        for (const parent of parentsOf(node)) visit(parent);
+        return;
+      }
+      const parents = parentsOf(node).map((parent) => {
+        visit(parent);
+        return this.results.get(parent) as readonly Element[];
+      });
+      this.results.set(node, this.evaluateSync(node, parents));
     };
     for (const output of outputs) visit(output.parent);
   }
@@ -125,23 +181,34 @@ class Evaluator {
   public async evaluate(node: StreamNode): Promise<readonly Element[]> {
     const cached = this.results.get(node);
     if (cached !== undefined) return cached;
-    const parent = node.kind === 'source' ? [] : await this.evaluate(node.parent);
+    const parents: (readonly Element[])[] = [];
+    for (const parent of parentsOf(node)) parents.push(await this.evaluate(parent));
     const result =
-      node.kind === 'stateful' ? await this.applyState(node, parent) : this.evaluateSync(node, parent);
+      node.kind === 'stateful'
+        ? await this.applyState(node, parents[0] ?? [])
+        : this.evaluateSync(node, parents);
     this.results.set(node, result);
     return result;
   }
 
-  private evaluateSync(node: StreamNode, parentElements?: readonly Element[]): readonly Element[] {
-    if (node.kind === 'source') return this.records.map((record) => ({ value: record, origin: record }));
-    const parent = parentElements ?? (this.results.get(node.parent) as readonly Element[]);
+  private evaluateSync(node: StreamNode, parents: readonly (readonly Element[])[]): readonly Element[] {
+    const parent = parents[0] ?? [];
     switch (node.kind) {
+      case 'source':
+        return this.records.map((record) => ({ value: record, origin: record }));
       case 'parDo':
         return this.parDo(node, parent);
-      case 'batch':
-        return this.combine(node, parent);
+      case 'union':
+        return parents.flat();
+      case 'aggregate':
+        return node.keyed ? this.aggregateByKey(node, parent) : this.aggregateAll(node, parent);
+      case 'transform':
+        return this.transform(node, parent);
       case 'stateful':
-        throw new Error(`stateful node ${node.stage} cannot be evaluated synchronously`);
+        throw new SparklessError(
+          ErrorCode.InvalidPipeline,
+          `stateful node ${node.stage} needs the state backend`,
+        );
     }
   }
 
@@ -149,7 +216,8 @@ class Evaluator {
     const out: Element[] = [];
     for (const element of parent) {
       try {
-        for (const value of node.fn(element.value)) out.push({ value, origin: element.origin });
+        for (const value of node.fn(element.value, this.environment))
+          out.push({ value, origin: element.origin });
       } catch (error) {
         this.fail(node, error, [element]);
       }
@@ -157,19 +225,55 @@ class Evaluator {
     return out;
   }
 
-  private combine(node: BatchNode, parent: readonly Element[]): Element[] {
+  private aggregateByKey(node: AggregateNode, parent: readonly Element[]): Element[] {
     const out: Element[] = [];
+    const fn = node.combineFn;
     for (const group of this.groupByKey(node, parent).values()) {
       try {
-        out.push({
-          value: [group.key, node.combineGroup(group.values)],
-          origin: mergeOrigins(group.origins),
-        });
+        let accumulator = fn.createAccumulator();
+        for (const value of group.values) accumulator = fn.addInput(accumulator, value);
+        out.push({ value: [group.key, fn.extractOutput(accumulator)], origin: mergeOrigins(group.origins) });
       } catch (error) {
         this.fail(node, error, group.elements);
       }
     }
     return out;
+  }
+
+  private aggregateAll(node: AggregateNode, parent: readonly Element[]): Element[] {
+    if (parent.length === 0) {
+      return node.emptyOutput === undefined ? [] : [{ value: node.emptyOutput(), origin: mergeOrigins([]) }];
+    }
+    const fn = node.combineFn;
+    try {
+      let accumulator = fn.createAccumulator();
+      for (const element of parent) accumulator = fn.addInput(accumulator, element.value);
+      return [
+        {
+          value: fn.extractOutput(accumulator),
+          origin: mergeOrigins(parent.map((element) => element.origin)),
+        },
+      ];
+    } catch (error) {
+      this.fail(node, error, parent);
+      return [];
+    }
+  }
+
+  private transform(node: TransformNode, parent: readonly Element[]): Element[] {
+    const origin = mergeOrigins(parent.map((element) => element.origin));
+    try {
+      return Array.from(
+        node.fn(
+          parent.map((element) => element.value),
+          this.environment,
+        ),
+        (value) => ({ value, origin }),
+      );
+    } catch (error) {
+      this.fail(node, error, parent);
+      return [];
+    }
   }
 
   private async applyState(node: StatefulNode, parent: readonly Element[]): Promise<readonly Element[]> {
@@ -181,7 +285,7 @@ class Evaluator {
       offsetKeys: group.origins.map((origin) => origin.offsetKey),
     }));
     const outcomes = await this.state.apply(
-      { operatorId: node.operatorId, partition: this.context.partition, update: node.update },
+      { operatorId: node.operatorId, partition: this.environment.batch.partition, update: node.update },
       keyGroups,
     );
     const out: Element[] = [];
@@ -203,7 +307,7 @@ class Evaluator {
     return out;
   }
 
-  private groupByKey(node: BatchNode | StatefulNode, parent: readonly Element[]): Map<string, Group> {
+  private groupByKey(node: AggregateNode | StatefulNode, parent: readonly Element[]): Map<string, Group> {
     const groups = new Map<string, Group>();
     for (const element of parent) {
       let pair: readonly [unknown, unknown];

@@ -7,3 +7,4 @@ export type { FoldDecision } from './fold';
 export { decideFold } from './fold';
 export { decodeKey, encodeKey } from './keys';
 export type { KeyGroup, KeyOutcome, StateBackend, StatefulStep } from './state-backend';
+export type { TextFileSink } from './text-file-sink';

@@ -1,5 +1,7 @@
+import { type CombineFn, Combiners } from '../combine';
 import { InvalidPipelineError } from '../errors';
-import type { StreamNode } from './graph';
+import type { ReferenceData } from '../reference';
+import type { AggregateNode, OperatorEnvironment, StreamNode } from './graph';
 import type { ForeachBatchFunction, Pipeline } from './pipeline';
 
 /** A key/value pair, the element type of pair streams (Spark's `JavaPairDStream`). */
@@ -10,6 +12,12 @@ export type KeyOf<T> = T extends readonly [infer K, unknown] ? K : never;
 
 /** The value type of a pair element type. */
 export type ValueOf<T> = T extends readonly [unknown, infer V] ? V : never;
+
+/** Reference data shaped as a lookup table: the right side of the joins. */
+export type ReferenceTable<W> = ReadonlyMap<string, W>;
+
+/** What `transform` functions get besides the batch's elements. */
+export type TransformEnvironment = OperatorEnvironment;
 
 /** Options of stateful operators. */
 export interface StatefulOperatorOptions {
@@ -22,11 +30,26 @@ export interface StatefulOperatorOptions {
   readonly name?: string;
 }
 
+/** Options of `transform`. */
+export interface TransformOptions {
+  /**
+   * The reference data the function reads: the runtime loads (and refreshes) these before each batch.
+   *
+   * @default none
+   */
+  readonly references?: readonly ReferenceData<unknown>[];
+}
+
 const MAX_PRINT = 10_000;
+
+/** The lookup key of a join: strings as they are, other keys as JSON. */
+function lookupKey(key: unknown): string {
+  return typeof key === 'string' ? key : JSON.stringify(key);
+}
 
 /**
  * A discretized stream: a sequence of batches of `T`. Operators return new streams;
- * output operations (`print`, `foreachBatch`) return the {@link Pipeline}.
+ * output operations (`print`, `foreachBatch`, `saveAsTextFiles`) return the {@link Pipeline}.
  */
 export class DStream<T> {
   /** The pipeline this stream belongs to. */
@@ -34,7 +57,7 @@ export class DStream<T> {
   /** @internal The graph node producing this stream. */
   public readonly node: StreamNode;
 
-  /** @internal Streams are created by {@link Pipeline.fromKinesis} and by operators. */
+  /** @internal Streams are created by the pipeline's sources and by operators. */
   public constructor(pipeline: Pipeline, node: StreamNode) {
     this.pipeline = pipeline;
     this.node = node;
@@ -62,20 +85,148 @@ export class DStream<T> {
     return this.parDo('mapToPair', (value) => [fn(value)]);
   }
 
+  /** Pairs every element with a key computed from it: `[fn(value), value]`. */
+  public keyBy<K>(fn: (value: T) => K): DStream<Pair<K, T>> {
+    return this.parDo('keyBy', (value) => [[fn(value), value] as const]);
+  }
+
+  /** Maps the value of every pair, keeping its key. */
+  public mapValues<U>(
+    this: DStream<Pair<unknown, unknown>>,
+    fn: (value: ValueOf<T>) => U,
+  ): DStream<Pair<KeyOf<T>, U>> {
+    return this.parDo('mapValues', (pair) => [[pair[0], fn(pair[1] as ValueOf<T>)] as const]) as DStream<
+      Pair<KeyOf<T>, U>
+    >;
+  }
+
+  /** Maps the value of every pair to several values, each paired with the key. */
+  public flatMapValues<U>(
+    this: DStream<Pair<unknown, unknown>>,
+    fn: (value: ValueOf<T>) => Iterable<U>,
+  ): DStream<Pair<KeyOf<T>, U>> {
+    return this.parDo('flatMapValues', (pair) =>
+      Array.from(fn(pair[1] as ValueOf<T>), (value) => [pair[0], value] as const),
+    ) as DStream<Pair<KeyOf<T>, U>>;
+  }
+
+  /** The elements of this stream and of `others`, batch by batch (Spark's `union`). */
+  public union(...others: readonly DStream<T>[]): DStream<T> {
+    for (const other of others) {
+      if (other.pipeline !== this.pipeline) {
+        throw new InvalidPipelineError('union needs streams of the same pipeline');
+      }
+    }
+    const parents = [this.node, ...others.map((other) => other.node)];
+    const node = this.pipeline.addNode((index) => ({
+      kind: 'union' as const,
+      index,
+      stage: `union#${index}`,
+      downstreamOfState: parents.some((parent) => parent.downstreamOfState),
+      parents,
+    }));
+    return new DStream<T>(this.pipeline, node);
+  }
+
+  /** The number of elements of every batch (one element per batch, 0 for an empty batch). */
+  public count(): DStream<number> {
+    return this.aggregate('count', false, Combiners.count(), () => 0);
+  }
+
+  /** Every distinct element of a batch with its number of occurrences. */
+  public countByValue(): DStream<Pair<T, number>> {
+    return this.parDo('countByValue', (value) => [[value, 1] as const]).aggregate(
+      'countByValue',
+      true,
+      Combiners.sum(),
+    );
+  }
+
+  /** Merges all elements of a batch with `fn` (associative); nothing for an empty batch. */
+  public reduce(fn: (a: T, b: T) => T): DStream<T> {
+    const reducer = Combiners.fromReducer(fn);
+    return this.aggregate('reduce', false, reducer);
+  }
+
   /** Within each batch, merges the values of each key with `fn` (associative). */
   public reduceByKey(
     this: DStream<Pair<unknown, unknown>>,
     fn: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>,
   ): DStream<Pair<KeyOf<T>, ValueOf<T>>> {
+    return this.aggregate('reduceByKey', true, Combiners.fromReducer(fn));
+  }
+
+  /** Within each batch, the values of each key in offset order. */
+  public groupByKey(this: DStream<Pair<unknown, unknown>>): DStream<Pair<KeyOf<T>, ValueOf<T>[]>> {
+    return this.aggregate('groupByKey', true, Combiners.toList());
+  }
+
+  /** Within each batch, combines the values of each key with a mergeable accumulator (Spark's `combineByKey`). */
+  public combineByKey<A, O>(
+    this: DStream<Pair<unknown, unknown>>,
+    combineFn: CombineFn<ValueOf<T>, A, O>,
+  ): DStream<Pair<KeyOf<T>, O>> {
+    return this.aggregate('combineByKey', true, combineFn);
+  }
+
+  /**
+   * An arbitrary function of each batch's elements (Spark's `transform`), which may read
+   * reference data through `environment.references`.
+   */
+  public transform<U>(
+    fn: (values: readonly T[], environment: TransformEnvironment) => Iterable<U>,
+    options: TransformOptions = {},
+  ): DStream<U> {
+    for (const reference of options.references ?? []) this.pipeline.declareReference(reference);
     const node = this.pipeline.addNode((index) => ({
-      kind: 'batch' as const,
+      kind: 'transform' as const,
       index,
-      stage: `reduceByKey#${index}`,
+      stage: `transform#${index}`,
       downstreamOfState: this.node.downstreamOfState,
       parent: this.node,
-      combineGroup: (values: readonly unknown[]) => (values as ValueOf<T>[]).reduce((a, b) => fn(a, b)),
+      fn: fn as (values: readonly unknown[], environment: TransformEnvironment) => Iterable<unknown>,
     }));
-    return new DStream(this.pipeline, node);
+    return new DStream<U>(this.pipeline, node);
+  }
+
+  /** Inner join of every pair with a reference table: `[key, [value, match]]`, pairs without a match dropped. */
+  public join<W>(
+    this: DStream<Pair<unknown, unknown>>,
+    table: ReferenceData<ReferenceTable<W>>,
+  ): DStream<Pair<KeyOf<T>, readonly [ValueOf<T>, W]>> {
+    this.pipeline.declareReference(table);
+    return this.parDo('join', (pair, environment) => {
+      const match = environment.references.get(table).get(lookupKey(pair[0]));
+      return match === undefined ? [] : [[pair[0], [pair[1], match]] as const];
+    }) as DStream<Pair<KeyOf<T>, readonly [ValueOf<T>, W]>>;
+  }
+
+  /** Left outer join with a reference table: `[key, [value, match | undefined]]`. */
+  public leftOuterJoin<W>(
+    this: DStream<Pair<unknown, unknown>>,
+    table: ReferenceData<ReferenceTable<W>>,
+  ): DStream<Pair<KeyOf<T>, readonly [ValueOf<T>, W | undefined]>> {
+    this.pipeline.declareReference(table);
+    return this.parDo('leftOuterJoin', (pair, environment) => [
+      [pair[0], [pair[1], environment.references.get(table).get(lookupKey(pair[0]))]] as const,
+    ]) as DStream<Pair<KeyOf<T>, readonly [ValueOf<T>, W | undefined]>>;
+  }
+
+  /**
+   * Groups each batch's values per key together with the key's match in a reference table:
+   * `[key, [values, matches]]` for every key of the batch (Spark's `cogroup`, with the
+   * reference side limited to the batch's keys).
+   */
+  public cogroup<W>(
+    this: DStream<Pair<unknown, unknown>>,
+    table: ReferenceData<ReferenceTable<W>>,
+  ): DStream<Pair<KeyOf<T>, readonly [ValueOf<T>[], W[]]>> {
+    this.pipeline.declareReference(table);
+    return this.groupByKey().parDo('cogroup', (group, environment) => {
+      const [key, values] = group as unknown as readonly [unknown, unknown[]];
+      const match = environment.references.get(table).get(lookupKey(key));
+      return [[key, [values, match === undefined ? [] : [match]]] as const];
+    }) as DStream<Pair<KeyOf<T>, readonly [ValueOf<T>[], W[]]>>;
   }
 
   /**
@@ -130,15 +281,50 @@ export class DStream<T> {
     });
   }
 
-  private parDo<U>(name: string, fn: (value: T) => Iterable<U>): DStream<U> {
+  /**
+   * Writes every batch's elements, one per line in Spark's format, to the object
+   * `<prefix>-<batchTime>[.<suffix>]/part-<partition>` (Spark's `saveAsTextFiles`). The
+   * prefix is `s3://bucket/path` or a key prefix in the pipeline's bucket; names are
+   * deterministic, so a replayed batch rewrites the same object.
+   */
+  public saveAsTextFiles(prefix: string, suffix?: string): Pipeline {
+    if (prefix === '' || prefix.endsWith('/')) {
+      throw new InvalidPipelineError(
+        `saveAsTextFiles needs a prefix that does not end with "/", such as "output/word-counts" (given ${JSON.stringify(prefix)})`,
+      );
+    }
+    return this.pipeline.addOutput({ kind: 'saveAsTextFiles', parent: this.node, prefix, suffix });
+  }
+
+  /** @internal The per-element primitive every element-wise operator is sugar over. */
+  public parDo<U>(name: string, fn: (value: T, environment: OperatorEnvironment) => Iterable<U>): DStream<U> {
     const node = this.pipeline.addNode((index) => ({
       kind: 'parDo' as const,
       index,
       stage: `${name}#${index}`,
       downstreamOfState: this.node.downstreamOfState,
       parent: this.node,
-      fn: fn as (value: unknown) => Iterable<unknown>,
+      fn: fn as (value: unknown, environment: OperatorEnvironment) => Iterable<unknown>,
     }));
     return new DStream<U>(this.pipeline, node);
+  }
+
+  private aggregate<I, A, O, R>(
+    name: string,
+    keyed: boolean,
+    combineFn: CombineFn<I, A, O>,
+    emptyOutput?: () => unknown,
+  ): DStream<R> {
+    const node = this.pipeline.addNode((index): AggregateNode => ({
+      kind: 'aggregate',
+      index,
+      stage: `${name}#${index}`,
+      downstreamOfState: this.node.downstreamOfState,
+      parent: this.node,
+      keyed,
+      combineFn: combineFn as CombineFn<unknown, unknown, unknown>,
+      ...(emptyOutput === undefined ? {} : { emptyOutput }),
+    }));
+    return new DStream<R>(this.pipeline, node);
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { InvalidPipelineError } from '../errors';
 import type { BatchContext } from '../evaluation/batch-context';
 import type { PipelinePlan } from '../plan/types';
+import type { ReferenceData } from '../reference';
 import type { SourceRecord } from '../records';
 import { DStream } from './dstream';
 import type { OutputNode, SourceNode, StatefulNode, StreamNode } from './graph';
@@ -40,6 +41,7 @@ export class Pipeline {
   public readonly name: string;
   private readonly nodes: StreamNode[] = [];
   private readonly outputNodes: OutputNode[] = [];
+  private readonly referenceList: ReferenceData<unknown>[] = [];
   private source: { readonly descriptor: SourceDescriptor; readonly node: SourceNode } | undefined;
 
   public constructor(name: string) {
@@ -73,14 +75,18 @@ export class Pipeline {
   /** Where the pipeline reads from; throws if it has no source yet. */
   public get sourceDescriptor(): SourceDescriptor {
     if (this.source === undefined) {
-      throw new InvalidPipelineError(`pipeline ${this.name} has no source: call fromKinesis() or fromTextFiles() first`);
+      throw new InvalidPipelineError(
+        `pipeline ${this.name} has no source: call fromKinesis() or fromTextFiles() first`,
+      );
     }
     return this.source.descriptor;
   }
 
   private setSource(descriptor: SourceDescriptor): DStream<SourceRecord> {
     if (this.source !== undefined) {
-      throw new InvalidPipelineError(`pipeline ${this.name} already has a ${this.source.descriptor.kind} source`);
+      throw new InvalidPipelineError(
+        `pipeline ${this.name} already has a ${this.source.descriptor.kind} source`,
+      );
     }
     const node: SourceNode = { kind: 'source', index: 0, stage: 'source#0', downstreamOfState: false };
     this.nodes.push(node);
@@ -91,7 +97,9 @@ export class Pipeline {
   /** The source node; throws if the pipeline has no source yet. */
   public get sourceNode(): SourceNode {
     if (this.source === undefined) {
-      throw new InvalidPipelineError(`pipeline ${this.name} has no source: call fromKinesis() or fromTextFiles() first`);
+      throw new InvalidPipelineError(
+        `pipeline ${this.name} has no source: call fromKinesis() or fromTextFiles() first`,
+      );
     }
     return this.source.node;
   }
@@ -120,6 +128,14 @@ export class Pipeline {
       needsStateStore: statefulOperators.length > 0,
       needsWindowTrigger: false,
       outputs: this.outputNodes.map((output) => output.kind),
+      references: this.referenceList.map(({ name, source, refreshIntervalMs }) => ({
+        name,
+        source,
+        refreshIntervalMs,
+      })),
+      textFilePrefixes: this.outputNodes.flatMap((output) =>
+        output.kind === 'saveAsTextFiles' ? [output.prefix] : [],
+      ),
     };
   }
 
@@ -136,6 +152,23 @@ export class Pipeline {
     }
     this.nodes.push(node);
     return node;
+  }
+
+  /** The reference data the pipeline reads, each once. */
+  public get references(): readonly ReferenceData<unknown>[] {
+    return this.referenceList;
+  }
+
+  /** @internal Registers reference data read by an operator; one name stands for one declaration. */
+  public declareReference(reference: ReferenceData<unknown>): void {
+    const known = this.referenceList.find((other) => other.name === reference.name);
+    if (known === reference) return;
+    if (known !== undefined) {
+      throw new InvalidPipelineError(
+        `pipeline ${this.name} declares two different reference data named ${JSON.stringify(reference.name)}: give each its own name`,
+      );
+    }
+    this.referenceList.push(reference);
   }
 
   /** @internal Called by {@link DStream} output operations. */

@@ -1,4 +1,5 @@
 import type { SourceDescriptor } from '../pipeline/pipeline';
+import type { ReferenceSource } from '../reference';
 
 /**
  * The static description of a pipeline that adapters read without running it:
@@ -20,6 +21,10 @@ export interface PipelinePlan {
   readonly needsWindowTrigger: boolean;
   /** The output operations, in declaration order (e.g. `print`, `foreachBatch`). */
   readonly outputs: readonly string[];
+  /** The reference data the pipeline reads (the construct grants read access to each source). */
+  readonly references: readonly ReferenceDescriptor[];
+  /** The prefixes `saveAsTextFiles` writes under (`s3://bucket/path`, or a key prefix in the pipeline's bucket). */
+  readonly textFilePrefixes: readonly string[];
 }
 
 /** One stateful operator as the plan fingerprint sees it. */
@@ -28,4 +33,11 @@ export interface StatefulOperatorDescriptor {
   readonly id: string;
   /** The operator kind, e.g. `updateStateByKey`. */
   readonly kind: string;
+}
+
+/** A reference-data declaration as the plan lists it. */
+export interface ReferenceDescriptor {
+  readonly name: string;
+  readonly source: ReferenceSource;
+  readonly refreshIntervalMs: number;
 }

@@ -4,6 +4,7 @@ import { decodeKey } from '../evaluation/keys';
 import { encodeOffsetKey } from '../offsets';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord, SourceRecord } from '../records';
+import { StaticReferenceResolver } from '../reference';
 import { type Clock, ManualClock } from '../time';
 import { MapStateBackend } from './map-state-backend';
 
@@ -21,6 +22,12 @@ export interface InMemoryRunnerOptions {
    * @default 1000
    */
   readonly batchIntervalMs?: number;
+  /**
+   * Values of the pipeline's reference data, by name (loaded JSON, before `parse`).
+   *
+   * @default none: only reference data with a `static` source resolves
+   */
+  readonly references?: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -37,10 +44,13 @@ export class InMemoryRunner {
   public readonly printed: string[] = [];
   /** Every dead letter, in order. */
   public readonly deadLetters: DeadLetter[] = [];
+  /** Every object `saveAsTextFiles` wrote, by path. */
+  public readonly textFiles = new Map<string, string>();
   private readonly state = new MapStateBackend();
   private readonly clock: Clock;
   private readonly advance: () => void;
   private readonly batchNumbers = new Map<string, number>();
+  private readonly references: StaticReferenceResolver;
 
   public constructor(
     private readonly pipeline: Pipeline,
@@ -50,6 +60,7 @@ export class InMemoryRunner {
     this.clock = options.clock ?? manual;
     const interval = options.batchIntervalMs ?? 1000;
     this.advance = options.clock === undefined ? () => manual.advance(interval) : () => undefined;
+    this.references = new StaticReferenceResolver(options.references);
   }
 
   /** Evaluates one batch of records (all from one partition, in offset order). */
@@ -76,7 +87,12 @@ export class InMemoryRunner {
         },
         records: inputs,
       },
-      { state: this.state, print: (block) => this.printed.push(block) },
+      {
+        state: this.state,
+        print: (block) => this.printed.push(block),
+        references: this.references,
+        textFiles: { write: async (path, text) => void this.textFiles.set(path, text) },
+      },
     );
     this.deadLetters.push(...result.deadLetters);
     this.advance();

@@ -1,0 +1,2 @@
+export type { CombineFn, Reduced } from './combine-fn';
+export { Combiners } from './combine-fn';
