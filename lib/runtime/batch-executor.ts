@@ -9,9 +9,12 @@ import {
   type InputRecord,
   isAfter,
   type Pipeline,
+  type ReferenceResolver,
   type SourceRecord,
   SparklessError,
+  StaticReferenceResolver,
   systemClock,
+  type TextFileSink,
 } from '../core';
 import type { LedgerEntry, OpenBatch, PartitionLedgerStore } from '../ledger';
 import type { MetricsSink } from '../metrics';
@@ -19,6 +22,12 @@ import type { DeadLetterSink } from '../sinks';
 import type { KeyedStateStore } from '../state';
 import { toDeadLetterEntries } from './dead-letters';
 import { FencedStateBackend } from './fenced-state-backend';
+
+/** Supplies loaded reference data; implementations cache per container and refresh on their interval. */
+export interface ReferenceProvider {
+  /** The reference data to use for the next batch (loads or refreshes what is due). */
+  current(): Promise<ReferenceResolver>;
+}
 
 /** Options of {@link BatchExecutor}: the pipeline and the ports it runs against. */
 export interface BatchExecutorOptions {
@@ -41,6 +50,18 @@ export interface BatchExecutorOptions {
    * @default process.stdout
    */
   readonly print?: (block: string) => void;
+  /**
+   * Supplies the pipeline's reference data before each batch (loading or refreshing it).
+   *
+   * @default none: only reference data with a `static` source resolves
+   */
+  readonly references?: ReferenceProvider;
+  /**
+   * Where `saveAsTextFiles` writes.
+   *
+   * @default none: a pipeline that saves text files fails its batches
+   */
+  readonly textFiles?: TextFileSink;
   /**
    * Snapshots committed offsets into the metadata checkpoint.
    *
@@ -109,6 +130,7 @@ export class BatchExecutor {
   private readonly clock: Clock;
   private readonly print: (block: string) => void;
   private readonly lastSnapshot = new Map<string, number>();
+  private readonly staticReferences = new StaticReferenceResolver();
 
   public constructor(options: BatchExecutorOptions) {
     this.options = options;
@@ -192,7 +214,15 @@ export class BatchExecutor {
         },
         records,
       },
-      { state, print: this.print },
+      {
+        state,
+        print: this.print,
+        references:
+          this.options.references === undefined
+            ? this.staticReferences
+            : await this.options.references.current(),
+        ...(this.options.textFiles === undefined ? {} : { textFiles: this.options.textFiles }),
+      },
     );
     if (evaluation.deadLetters.length > 0) {
       await this.options.deadLetters.send(

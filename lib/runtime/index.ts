@@ -1,4 +1,4 @@
-export type { BatchExecutorOptions, PartitionResult } from './batch-executor';
+export type { BatchExecutorOptions, PartitionResult, ReferenceProvider } from './batch-executor';
 export { BatchExecutor } from './batch-executor';
 export { toDeadLetterEntries } from './dead-letters';
 export type { FencedStateBackendOptions, StateWriteStats } from './fenced-state-backend';
