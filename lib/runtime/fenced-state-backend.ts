@@ -7,7 +7,7 @@ import {
   type StateBackend,
   type StatefulStep,
 } from '../core';
-import type { KeyedStateStore, StoredState } from '../state';
+import { type KeyedStateStore, refId, type StateKeyRef, type StoredState } from '../state';
 import { forEachWithConcurrency } from './concurrency';
 
 /** Options of {@link FencedStateBackend}. */
@@ -70,13 +70,10 @@ export class FencedStateBackend implements StateBackend {
     step: StatefulStep,
     groups: readonly KeyGroup[],
   ): Promise<ReadonlyMap<string, KeyOutcome>> {
-    const stored = await this.store.getMany(
-      step.operatorId,
-      groups.map((group) => group.keyId),
-    );
+    const stored = await this.store.getMany(step.operatorId, groups.map(refOf));
     const outcomes = new Map<string, KeyOutcome>();
     await forEachWithConcurrency(groups, this.writeConcurrency, async (group) => {
-      outcomes.set(group.keyId, await this.applyKey(step, group, stored.get(group.keyId)));
+      outcomes.set(group.keyId, await this.applyKey(step, group, stored.get(refId(refOf(group)))));
     });
     return outcomes;
   }
@@ -96,18 +93,26 @@ export class FencedStateBackend implements StateBackend {
         version: (current?.version ?? 0) + 1,
         marks: { ...current?.marks, [step.partition]: decision.mark },
       };
-      const expiresAt = Math.floor(this.now() / 1000) + this.tombstoneTtlSeconds;
-      const result = await this.store.put(step.operatorId, group.keyId, next, current?.version, expiresAt);
+      const expiresAt =
+        group.expiresAtSeconds ??
+        (decision.next === undefined ? Math.floor(this.now() / 1000) + this.tombstoneTtlSeconds : undefined);
+      const result = await this.store.put(step.operatorId, refOf(group), next, current?.version, expiresAt);
       if (result.written) {
         this.stats.writes++;
         return { kind: 'state', state: decision.next, changed: true };
       }
       this.stats.conflicts++;
-      current = result.current ?? (await this.store.get(step.operatorId, group.keyId));
+      current = result.current ?? (await this.store.get(step.operatorId, refOf(group)));
     }
     throw new SparklessError(
       ErrorCode.StateConflictRetriesExhausted,
       `${step.operatorId}: key ${group.keyId} lost ${this.maxConflictRetries + 1} conditional writes in a row; the batch will be retried`,
     );
   }
+}
+
+function refOf(group: KeyGroup): StateKeyRef {
+  return group.storageGroup === undefined
+    ? { keyId: group.keyId }
+    : { keyId: group.keyId, group: group.storageGroup };
 }

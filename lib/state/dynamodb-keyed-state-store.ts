@@ -3,6 +3,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  paginateQuery,
   paginateScan,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,7 +15,13 @@ import {
   readStringMap,
   stringMap,
 } from './dynamodb-items';
-import type { KeyedStateStore, PutResult, StoredState } from './keyed-state-store';
+import {
+  type KeyedStateStore,
+  type PutResult,
+  refId,
+  type StateKeyRef,
+  type StoredState,
+} from './keyed-state-store';
 
 /** Options of {@link DynamoDbKeyedStateStore}. */
 export interface DynamoDbKeyedStateStoreOptions {
@@ -46,14 +53,14 @@ export class DynamoDbKeyedStateStore implements KeyedStateStore {
     this.namespace = options.namespace;
   }
 
-  public async getMany(operatorId: string, keyIds: readonly string[]): Promise<Map<string, StoredState>> {
+  public async getMany(operatorId: string, refs: readonly StateKeyRef[]): Promise<Map<string, StoredState>> {
     const out = new Map<string, StoredState>();
-    const chunks: string[][] = [];
-    for (let i = 0; i < keyIds.length; i += BATCH_GET_LIMIT)
-      chunks.push(keyIds.slice(i, i + BATCH_GET_LIMIT));
+    const byItemKey = new Map(refs.map((ref) => [itemKeyId(this.key(operatorId, ref)), refId(ref)]));
+    const chunks: StateKeyRef[][] = [];
+    for (let i = 0; i < refs.length; i += BATCH_GET_LIMIT) chunks.push(refs.slice(i, i + BATCH_GET_LIMIT));
     await Promise.all(
       chunks.map(async (chunk) => {
-        let keys: Item[] = chunk.map((keyId) => this.key(operatorId, keyId));
+        let keys: Item[] = chunk.map((ref) => this.key(operatorId, ref));
         for (let attempt = 0; keys.length > 0; attempt++) {
           if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
           const response = await this.client.send(
@@ -62,7 +69,8 @@ export class DynamoDbKeyedStateStore implements KeyedStateStore {
             }),
           );
           for (const item of response.Responses?.[this.tableName] ?? []) {
-            out.set(this.keyIdOf(operatorId, item), toStored(item));
+            const id = byItemKey.get(itemKeyId(item));
+            if (id !== undefined) out.set(id, toStored(item));
           }
           keys = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
         }
@@ -71,11 +79,11 @@ export class DynamoDbKeyedStateStore implements KeyedStateStore {
     return out;
   }
 
-  public async get(operatorId: string, keyId: string): Promise<StoredState | undefined> {
+  public async get(operatorId: string, ref: StateKeyRef): Promise<StoredState | undefined> {
     const response = await this.client.send(
       new GetItemCommand({
         TableName: this.tableName,
-        Key: this.key(operatorId, keyId),
+        Key: this.key(operatorId, ref),
         ConsistentRead: true,
       }),
     );
@@ -84,19 +92,19 @@ export class DynamoDbKeyedStateStore implements KeyedStateStore {
 
   public async put(
     operatorId: string,
-    keyId: string,
+    ref: StateKeyRef,
     next: StoredState,
     expectedVersion: number | undefined,
     expiresAtSeconds?: number,
   ): Promise<PutResult> {
     const item: Item = {
-      ...this.key(operatorId, keyId),
+      ...this.key(operatorId, ref),
       [Attr.version]: { N: String(next.version) },
       [Attr.marks]: stringMap(next.marks),
       [Attr.updatedAt]: { N: String(Date.now()) },
     };
     if (next.value !== undefined) item[Attr.state] = { S: JSON.stringify(next.value) };
-    else if (expiresAtSeconds !== undefined) item[Attr.expiresAt] = { N: String(expiresAtSeconds) };
+    if (expiresAtSeconds !== undefined) item[Attr.expiresAt] = { N: String(expiresAtSeconds) };
     try {
       await this.client.send(
         new PutItemCommand({
@@ -122,6 +130,25 @@ export class DynamoDbKeyedStateStore implements KeyedStateStore {
     }
   }
 
+  public async queryGroup(operatorId: string, group: string): Promise<Map<string, StoredState>> {
+    const out = new Map<string, StoredState>();
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': Attr.pk },
+        ExpressionAttributeValues: { ':pk': { S: this.groupPartitionKey(operatorId, group) } },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? [])
+        out.set((readString(item, Attr.sk) ?? '').slice(2), toStored(item));
+    }
+    return out;
+  }
+
   public async scan(operatorId: string): Promise<Map<string, unknown>> {
     const out = new Map<string, unknown>();
     const prefix = this.partitionKey(operatorId, '');
@@ -143,8 +170,18 @@ export class DynamoDbKeyedStateStore implements KeyedStateStore {
     return out;
   }
 
-  private key(operatorId: string, keyId: string): Item {
-    return { [Attr.pk]: { S: this.partitionKey(operatorId, keyId) }, [Attr.sk]: { S: SORT_KEY } };
+  /** Plain keys: one partition key per key (spreads load); grouped keys: one partition key per group (queryable). */
+  private key(operatorId: string, ref: StateKeyRef): Item {
+    return ref.group === undefined
+      ? { [Attr.pk]: { S: this.partitionKey(operatorId, ref.keyId) }, [Attr.sk]: { S: SORT_KEY } }
+      : {
+          [Attr.pk]: { S: this.groupPartitionKey(operatorId, ref.group) },
+          [Attr.sk]: { S: `k#${ref.keyId}` },
+        };
+  }
+
+  private groupPartitionKey(operatorId: string, group: string): string {
+    return `${this.namespace}#group#${operatorId}#${group}`;
   }
 
   private partitionKey(operatorId: string, keyId: string): string {
@@ -154,6 +191,10 @@ export class DynamoDbKeyedStateStore implements KeyedStateStore {
   private keyIdOf(operatorId: string, item: Item): string {
     return (readString(item, Attr.pk) ?? '').slice(this.partitionKey(operatorId, '').length);
   }
+}
+
+function itemKeyId(item: Item): string {
+  return `${readString(item, Attr.pk)}\u0000${readString(item, Attr.sk)}`;
 }
 
 function toStored(item: Item): StoredState {

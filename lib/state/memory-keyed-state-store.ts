@@ -1,4 +1,10 @@
-import type { KeyedStateStore, PutResult, StoredState } from './keyed-state-store';
+import {
+  type KeyedStateStore,
+  type PutResult,
+  refId,
+  type StateKeyRef,
+  type StoredState,
+} from './keyed-state-store';
 
 interface Row {
   readonly json: string | undefined;
@@ -14,27 +20,27 @@ interface Row {
 export class MemoryKeyedStateStore implements KeyedStateStore {
   private readonly rows = new Map<string, Row>();
 
-  public async getMany(operatorId: string, keyIds: readonly string[]): Promise<Map<string, StoredState>> {
+  public async getMany(operatorId: string, refs: readonly StateKeyRef[]): Promise<Map<string, StoredState>> {
     const out = new Map<string, StoredState>();
-    for (const keyId of keyIds) {
-      const row = this.rows.get(rowId(operatorId, keyId));
-      if (row !== undefined) out.set(keyId, toStored(row));
+    for (const ref of refs) {
+      const row = this.rows.get(rowId(operatorId, ref));
+      if (row !== undefined) out.set(refId(ref), toStored(row));
     }
     return out;
   }
 
-  public async get(operatorId: string, keyId: string): Promise<StoredState | undefined> {
-    const row = this.rows.get(rowId(operatorId, keyId));
+  public async get(operatorId: string, ref: StateKeyRef): Promise<StoredState | undefined> {
+    const row = this.rows.get(rowId(operatorId, ref));
     return row === undefined ? undefined : toStored(row);
   }
 
   public async put(
     operatorId: string,
-    keyId: string,
+    ref: StateKeyRef,
     next: StoredState,
     expectedVersion: number | undefined,
   ): Promise<PutResult> {
-    const id = rowId(operatorId, keyId);
+    const id = rowId(operatorId, ref);
     const row = this.rows.get(id);
     if (row?.version !== expectedVersion) {
       return { written: false, current: row === undefined ? undefined : toStored(row) };
@@ -47,8 +53,16 @@ export class MemoryKeyedStateStore implements KeyedStateStore {
     return { written: true };
   }
 
+  public async queryGroup(operatorId: string, group: string): Promise<Map<string, StoredState>> {
+    const prefix = rowId(operatorId, { group, keyId: '' });
+    const out = new Map<string, StoredState>();
+    for (const [id, row] of this.rows)
+      if (id.startsWith(prefix)) out.set(id.slice(prefix.length), toStored(row));
+    return out;
+  }
+
   public async scan(operatorId: string): Promise<Map<string, unknown>> {
-    const prefix = rowId(operatorId, '');
+    const prefix = rowId(operatorId, { keyId: '' });
     const out = new Map<string, unknown>();
     for (const [id, row] of this.rows) {
       if (id.startsWith(prefix) && row.json !== undefined)
@@ -58,8 +72,10 @@ export class MemoryKeyedStateStore implements KeyedStateStore {
   }
 }
 
-function rowId(operatorId: string, keyId: string): string {
-  return `${operatorId}\u0000${keyId}`;
+function rowId(operatorId: string, ref: StateKeyRef): string {
+  return ref.group === undefined
+    ? `${operatorId}\u0000${ref.keyId}`
+    : `${operatorId}\u0001${ref.group}\u0000${ref.keyId}`;
 }
 
 function toStored(row: Row): StoredState {

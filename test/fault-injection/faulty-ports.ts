@@ -66,6 +66,7 @@ export function faultyStateStore(inner: KeyedStateStore, faults: FaultInjector):
     get: (operatorId, keyId) => faults.read('state.get', () => inner.get(operatorId, keyId)),
     put: (operatorId, keyId, next: StoredState, expected, expiresAt): Promise<PutResult> =>
       faults.write('state.put', () => inner.put(operatorId, keyId, next, expected, expiresAt)),
+    queryGroup: (operatorId, group) => faults.read('state.queryGroup', () => inner.queryGroup(operatorId, group)),
     scan: (operatorId) => inner.scan(operatorId),
   };
 }

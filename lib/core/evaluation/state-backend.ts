@@ -10,6 +10,18 @@ export interface KeyGroup {
   readonly values: readonly unknown[];
   /** For each value, the offset key of the record it came from (same index as `values`). */
   readonly offsetKeys: readonly string[];
+  /**
+   * Items of one storage group can be read together (a window's panes); absent for plain keyed state.
+   *
+   * @default none
+   */
+  readonly storageGroup?: string;
+  /**
+   * When the item may be deleted (DynamoDB TTL), in epoch seconds: window panes expire after their last window closes.
+   *
+   * @default never (removed keys keep a tombstone for the backend's tombstone TTL)
+   */
+  readonly expiresAtSeconds?: number;
 }
 
 /** A stateful operator applied to one batch of one partition. */

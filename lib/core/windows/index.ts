@@ -1,0 +1,10 @@
+export type { Window, Windowed } from './window';
+export {
+  paneStartOf,
+  panesOfWindow,
+  slidingWindows,
+  tumblingWindows,
+  windowEndsContaining,
+  windowEndsOfPane,
+} from './window-spec';
+export type { SlidingWindowOptions, WindowSpec } from './window-spec';

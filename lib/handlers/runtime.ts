@@ -1,0 +1,151 @@
+import { CheckpointManager, WriteAheadLog } from '../checkpoint';
+import { type Clock, InvalidConfigurationError, type Pipeline, type SourceKind, systemClock } from '../core';
+import { DynamoDbPartitionLedgerStore } from '../ledger';
+import { EmfMetricsSink, type MetricsSink } from '../metrics';
+import { BatchExecutor } from '../runtime';
+import { ObjectStoreDeadLetterSink } from '../sinks';
+import { DynamoDbKeyedStateStore } from '../state';
+import { S3ObjectStore } from '../storage';
+import { createDefaultClients, type HandlerClients } from './default-clients';
+import { type HandlerConfig, readHandlerConfig } from './environment';
+
+/** Options every Sparkless handler factory takes. */
+export interface HandlerOptions {
+  /**
+   * AWS clients; pass them to share connections or to point at a local stack.
+   *
+   * @default clients built once per container from the environment
+   */
+  readonly clients?: HandlerClients;
+  /**
+   * The environment to read configuration from.
+   *
+   * @default process.env
+   */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The clock for batch times.
+   *
+   * @default the system clock
+   */
+  readonly clock?: Clock;
+  /**
+   * Where `print` blocks go.
+   *
+   * @default process.stdout (the function log)
+   */
+  readonly print?: (block: string) => void;
+  /**
+   * Where per-batch metrics go.
+   *
+   * @default CloudWatch Embedded Metric Format lines on stdout
+   */
+  readonly metrics?: MetricsSink;
+  /**
+   * Minimum milliseconds between two offset snapshots of a partition into the checkpoint.
+   *
+   * @default 60000
+   */
+  readonly offsetsSnapshotIntervalMs?: number;
+}
+
+/** What a handler runs with, set up once per container by {@link createRuntimeLoader}. */
+export interface PipelineRuntime {
+  /** The executor, wired to DynamoDB and S3. */
+  readonly executor: BatchExecutor;
+  /** The AWS clients (a source reads its input with them). */
+  readonly clients: HandlerClients;
+  /** The validated configuration. */
+  readonly config: HandlerConfig;
+}
+
+/** How a handler factory wants its runtime set up. */
+export interface RuntimeSettings {
+  /**
+   * Snapshot committed offsets into the metadata checkpoint. Useful for long-lived partitions
+   * (shards); a file source has a partition per object version, so it leaves them to the ledger.
+   *
+   * @default true
+   */
+  readonly snapshotOffsets?: boolean;
+}
+
+/**
+ * The composition root shared by the handler factories: returns a loader that, on first call
+ * (the container's cold start), reads the configuration, builds the clients (unless given), loads
+ * or creates the metadata checkpoint and checks it against the pipeline's plan (Spark's
+ * `getOrCreate`), and wires the {@link BatchExecutor} to DynamoDB and S3. Later calls return the
+ * same runtime; a failed cold start is retried by the next call.
+ *
+ * @example
+ * const load = createRuntimeLoader(pipeline, options);
+ * export const handler = async (event) => {
+ *   const { executor } = await load();
+ *   // ...
+ * };
+ */
+export function createRuntimeLoader(
+  pipeline: Pipeline,
+  options: HandlerOptions = {},
+  settings: RuntimeSettings = {},
+): () => Promise<PipelineRuntime> {
+  let runtime: Promise<PipelineRuntime> | undefined;
+  const coldStart = async (): Promise<PipelineRuntime> => {
+    const env = options.environment ?? process.env;
+    const clock = options.clock ?? systemClock;
+    const plan = pipeline.plan;
+    const config = readHandlerConfig(plan, env);
+    const clients = options.clients ?? createDefaultClients(env);
+    const objects = new S3ObjectStore({ client: clients.s3, bucket: config.checkpointBucket });
+    const checkpoint = new CheckpointManager(objects, config.namespace);
+    await checkpoint.getOrCreate(plan, {
+      codeVersion: config.codeVersion,
+      config: { stateTable: config.stateTable, checkpointBucket: config.checkpointBucket },
+      now: clock.now(),
+    });
+    const table = { client: clients.dynamodb, tableName: config.stateTable, namespace: config.namespace };
+    const executor = new BatchExecutor({
+      pipeline,
+      namespace: config.namespace,
+      state: new DynamoDbKeyedStateStore(table),
+      ledger: new DynamoDbPartitionLedgerStore(table),
+      writeAheadLog: new WriteAheadLog(objects, config.namespace),
+      deadLetters: new ObjectStoreDeadLetterSink(objects, config.namespace),
+      ...(settings.snapshotOffsets === false ? {} : { checkpoint }),
+      clock,
+      metrics: options.metrics ?? new EmfMetricsSink(),
+      ...(options.print === undefined ? {} : { print: options.print }),
+      ...(options.offsetsSnapshotIntervalMs === undefined
+        ? {}
+        : { offsetsSnapshotIntervalMs: options.offsetsSnapshotIntervalMs }),
+    });
+    return { executor, clients, config };
+  };
+  return () => {
+    runtime ??= coldStart().catch((error: unknown) => {
+      runtime = undefined;
+      throw error;
+    });
+    return runtime;
+  };
+}
+
+/** The handler factory each source kind needs, for the message of {@link assertSourceKind}. */
+const FACTORY_FOR: Readonly<Record<SourceKind, string>> = {
+  kinesis: 'createKinesisHandler (a Kinesis event source mapping)',
+  'text-files': 'createS3Handler (S3 ObjectCreated notifications)',
+};
+
+/**
+ * Refuses to build a handler for a pipeline that reads from another kind of source.
+ *
+ * @throws {@link InvalidConfigurationError} naming the factory to use instead
+ */
+export function assertSourceKind(pipeline: Pipeline, expected: SourceKind, factory: string): void {
+  const actual = pipeline.sourceDescriptor.kind;
+  if (actual !== expected) {
+    throw new InvalidConfigurationError(
+      `${factory} cannot run pipeline "${pipeline.name}": it reads from a ${actual} source; build its handler with ${FACTORY_FOR[actual]}`,
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import type { Context, S3Event } from 'aws-lambda';
+import { describeError, InvalidConfigurationError, type Pipeline, SourceKind } from '../core';
+import {
+  classifyObjectKey,
+  INTERNAL_KEY_PREFIXES,
+  ObjectKeyClass,
+  openTextObject,
+  type S3ObjectRef,
+  s3EventToObjects,
+  type TextBatchOptions,
+} from '../sources/s3-files';
+import { ObjectsFailedError } from './errors';
+import { assertSourceKind, createRuntimeLoader, type HandlerOptions, type PipelineRuntime } from './runtime';
+
+/** Options of {@link createS3Handler}: the shared {@link HandlerOptions} and how objects are cut into batches. */
+export interface S3HandlerOptions extends HandlerOptions, TextBatchOptions {}
+
+/** What became of one object of an S3 event. */
+export const ObjectStatus = {
+  /** Its lines were run through the pipeline (or had all been already: a re-delivery). */
+  Processed: 'processed',
+  /** Not input of this pipeline (see {@link ObjectOutcome.reason}). */
+  Ignored: 'ignored',
+  /** The object (version) was deleted before it could be read: nothing to count. */
+  Missing: 'missing',
+} as const;
+
+/** One of the {@link ObjectStatus} values. */
+export type ObjectStatus = (typeof ObjectStatus)[keyof typeof ObjectStatus];
+
+/** Why an object was ignored: its key class, or `internal` for Sparkless' own objects in the checkpoint bucket. */
+export type IgnoredReason = Exclude<ObjectKeyClass, typeof ObjectKeyClass.Input> | 'internal';
+
+/** The outcome of one object, as the S3 handler returns it (Lambda ignores it for asynchronous invocations; tests and the local poller read it). */
+export interface ObjectOutcome {
+  readonly bucket: string;
+  /** The object key (decoded). */
+  readonly key: string;
+  readonly status: ObjectStatus;
+  /** Why it was ignored, for `ignored` objects. */
+  readonly reason?: IgnoredReason;
+  /** The partition id of the version read, for `processed` objects. */
+  readonly partition?: string;
+  /** The ETag of the version read, for `processed` objects. */
+  readonly eTag?: string;
+  /** Lines read. */
+  readonly lines: number;
+  /** Batches committed (a re-delivered object commits none). */
+  readonly batchesCommitted: number;
+  /** Lines skipped because a previous invocation had committed them. */
+  readonly skippedLines: number;
+  /** Lines and elements dead-lettered. */
+  readonly deadLetters: number;
+}
+
+/** What the S3 handler returns. */
+export interface S3HandlerResult {
+  /** One outcome per `ObjectCreated` record of the event, in event order. */
+  readonly objects: readonly ObjectOutcome[];
+}
+
+/** The Lambda handler type returned by {@link createS3Handler}. */
+export type S3Handler = (event: S3Event, context?: Context) => Promise<S3HandlerResult>;
+
+/**
+ * Builds the Lambda handler for a text-file pipeline (`pipeline(...).fromTextFiles({ prefix })`,
+ * Spark's `textFileStream`) invoked by S3 `ObjectCreated` notifications of the input bucket.
+ *
+ * Each object under the prefix is read with GetObject, streamed line by line and run through the
+ * `BatchExecutor` in batches of `linesPerBatch` lines, with the object version (key + ETag) as
+ * the partition and line numbers as offsets: a re-delivered notification is a no-op, a retry after
+ * a crash finishes the open batch from the write-ahead log and skips the committed lines, and a
+ * new version of the file (new ETag) is counted as a new file. Keys outside the prefix, folder
+ * markers and hidden files (`.name`) are ignored. Lines that are not valid UTF-8 or make user code
+ * throw are dead-lettered as for Kinesis.
+ *
+ * Configuration, clients and the checkpoint are set up once per container, as for
+ * `createKinesisHandler` (same environment variables and options). When an object fails the
+ * handler throws after trying the others: Lambda retries the asynchronous invocation, then sends
+ * the event to the function's on-failure destination.
+ *
+ * @throws {@link InvalidConfigurationError} when the pipeline does not read text files
+ * @example
+ * // functions/file-stream-word-count/handler.ts
+ * export const handler = createS3Handler(fileStreamWordCount);
+ */
+export function createS3Handler(pipeline: Pipeline, options: S3HandlerOptions = {}): S3Handler {
+  assertSourceKind(pipeline, SourceKind.TextFiles, 'createS3Handler');
+  const source = pipeline.sourceDescriptor;
+  // Narrows the descriptor; assertSourceKind has already refused other sources with a better message.
+  if (source.kind !== SourceKind.TextFiles) throw new InvalidConfigurationError('not a text-file pipeline');
+  const load = createRuntimeLoader(pipeline, options, { snapshotOffsets: false });
+  const batchOptions: TextBatchOptions = {
+    ...(options.linesPerBatch === undefined ? {} : { linesPerBatch: options.linesPerBatch }),
+    ...(options.bytesPerBatch === undefined ? {} : { bytesPerBatch: options.bytesPerBatch }),
+  };
+
+  return async (event) => {
+    const runtime = await load();
+    const refs = s3EventToObjects(event);
+    const objects: ObjectOutcome[] = [];
+    const failures: Array<{ bucket: string; key: string; error: unknown }> = [];
+    for (const ref of refs) {
+      try {
+        objects.push(await processObject(runtime, ref, source.prefix, batchOptions));
+      } catch (error) {
+        failures.push({ bucket: ref.bucket, key: ref.key, error });
+        console.error(
+          JSON.stringify({
+            level: 'ERROR',
+            message: 'object failed; Lambda will retry the event',
+            bucket: ref.bucket,
+            key: ref.key,
+            error: describeError(error),
+          }),
+        );
+      }
+    }
+    if (failures.length > 0) throw new ObjectsFailedError(failures, refs.length);
+    return { objects };
+  };
+}
+
+const noLines = { lines: 0, batchesCommitted: 0, skippedLines: 0, deadLetters: 0 } as const;
+
+async function processObject(
+  runtime: PipelineRuntime,
+  ref: S3ObjectRef,
+  prefix: string,
+  batchOptions: TextBatchOptions,
+): Promise<ObjectOutcome> {
+  const { bucket, key } = ref;
+  if (bucket === runtime.config.checkpointBucket && INTERNAL_KEY_PREFIXES.some((p) => key.startsWith(p))) {
+    return { bucket, key, status: ObjectStatus.Ignored, reason: 'internal', ...noLines };
+  }
+  const keyClass = classifyObjectKey(key, prefix);
+  if (keyClass !== ObjectKeyClass.Input) {
+    return { bucket, key, status: ObjectStatus.Ignored, reason: keyClass, ...noLines };
+  }
+  const object = await openTextObject(runtime.clients.s3, ref, batchOptions);
+  if (object === undefined) {
+    console.warn(
+      JSON.stringify({ level: 'WARN', message: 'object deleted before it was read; skipped', bucket, key }),
+    );
+    return { bucket, key, status: ObjectStatus.Missing, ...noLines };
+  }
+  let lines = 0;
+  let batchesCommitted = 0;
+  let skippedLines = 0;
+  let deadLetters = 0;
+  for await (const batch of object.batches) {
+    const result = await runtime.executor.processPartition(object.partition, batch);
+    lines += batch.length;
+    batchesCommitted += result.batchesCommitted;
+    skippedLines += result.skippedRecords;
+    deadLetters += result.deadLetters;
+  }
+  return {
+    bucket,
+    key,
+    status: ObjectStatus.Processed,
+    partition: object.partition,
+    eTag: object.eTag,
+    lines,
+    batchesCommitted,
+    skippedLines,
+    deadLetters,
+  };
+}

@@ -1,0 +1,14 @@
+export { INTERNAL_KEY_PREFIXES, OBJECT_PARTITION_PREFIX, TextFileDefaults } from './constants';
+export {
+  InvalidObjectKeyError,
+  ObjectReadError,
+  TextFileSourceError,
+  TextFileSourceErrorCode,
+} from './errors';
+export { LineSplitter } from './line-splitter';
+export { classifyObjectKey, decodeS3EventKey, encodeS3EventKey, ObjectKeyClass } from './object-key';
+export { normalizeETag, objectPartition } from './object-partition';
+export { toRecordBatches } from './record-batches';
+export { s3EventToObjects } from './s3-event';
+export { openTextObject } from './text-object-reader';
+export type { S3ObjectRef, TextBatchOptions, TextObject, TextObjectIdentity } from './types';
