@@ -9,3 +9,4 @@ export * from './reference';
 export * from './records';
 export * from './runner';
 export * from './time';
+export * from './windows';

@@ -1,3 +1,5 @@
+import type { Window } from '../windows/window';
+
 /**
  * What output code knows about the batch it runs for. `batchId` is the same on every
  * retry of the batch, even when Lambda re-cuts it (bisect, partial retries), so user code
@@ -16,4 +18,10 @@ export interface BatchContext {
   readonly firstOffset: string;
   /** Offset of the batch's last record (decimal string). */
   readonly lastOffset: string;
+  /**
+   * For outputs of a windowed operator: the window that fired.
+   *
+   * @default none (outputs of ordinary batches)
+   */
+  readonly window?: Window;
 }

@@ -19,6 +19,15 @@ export interface AggregateOrigin {
 export interface Element {
   readonly value: unknown;
   readonly origin: Origin;
+  /** Event time in epoch ms: the record's arrival time unless `withTimestamps` set it; the latest of an aggregate's inputs. */
+  readonly eventTime: number;
+}
+
+/** The latest event time of some elements (`-Infinity` for none). */
+export function latestEventTime(elements: readonly { readonly eventTime: number }[]): number {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const element of elements) if (element.eventTime > latest) latest = element.eventTime;
+  return latest;
 }
 
 /** The records an origin stands for. */

@@ -7,16 +7,30 @@ import type {
   ParDoNode,
   StatefulNode,
   StreamNode,
+  TimestampNode,
   TransformNode,
+  WindowedNode,
 } from '../pipeline/graph';
+import { encodeOffsetKey } from '../offsets';
+import {
+  type PaneItem,
+  paneGroup,
+  paneItemKey,
+  paneStartOf,
+  shardOf,
+  type Window,
+  windowEndsContaining,
+  windowEndsOfPane,
+  windowResults,
+} from '../windows';
 import { parentsOf } from '../pipeline/graph';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord } from '../records';
 import type { ReferenceResolver } from '../reference';
 import type { BatchContext } from './batch-context';
 import type { DeadLetter } from './dead-letter';
-import { type Element, mergeOrigins, type Origin, originRecords } from './element';
-import { asPair, encodeKey } from './keys';
+import { type Element, latestEventTime, mergeOrigins, type Origin, originRecords } from './element';
+import { asPair, decodeKey, encodeKey } from './keys';
 import type { KeyGroup, StateBackend } from './state-backend';
 import type { TextFileSink } from './text-file-sink';
 
@@ -25,6 +39,12 @@ export interface BatchInput {
   readonly context: BatchContext;
   /** The batch's records in offset order, all from `context.partition`. */
   readonly records: readonly InputRecord[];
+  /**
+   * The partition's event-time clock when the batch was claimed (see `OperatorEnvironment.eventTimeClock`).
+   *
+   * @default -Infinity (nothing is late)
+   */
+  readonly eventTimeClock?: number;
 }
 
 /** The ports the evaluator reaches the world through. */
@@ -53,6 +73,24 @@ export interface BatchEvaluation {
   readonly deadLetters: readonly DeadLetter[];
   /** Records that went through the pipeline (input minus dead-lettered records). */
   readonly processedRecords: number;
+  /** Elements too late for every window they belong to. */
+  readonly late: readonly LateElement[];
+  /** The latest event time of the elements that reached a windowed operator, if any did. */
+  readonly maxEventTime: number | undefined;
+  /** Per windowed operator id, the pane starts the batch wrote to. */
+  readonly panesTouched: ReadonlyMap<string, ReadonlySet<number>>;
+}
+
+/** An element that arrived after every window it belongs to had closed. */
+export interface LateElement {
+  /** The windowed operator. */
+  readonly operatorId: string;
+  readonly value: unknown;
+  readonly eventTime: number;
+  /** Offset keys of the contributing records. */
+  readonly offsetKeys: readonly string[];
+  /** Whether the operator keeps late data (late-data sink) or only counts it. */
+  readonly keep: boolean;
 }
 
 /** Thrown inside phase A to drop records whose user code failed, then evaluate again. */
@@ -63,6 +101,9 @@ class PoisonedRecords {
     public readonly error: unknown,
   ) {}
 }
+
+/** How long pane items outlive their last window's close (DynamoDB TTL), for late firings and audits. */
+const PANE_RETENTION_MS = 24 * 3600 * 1000;
 
 const noReferences: ReferenceResolver = {
   get: (reference) => {
@@ -92,6 +133,7 @@ export async function evaluateBatch(
   const environment: OperatorEnvironment = {
     references: ports.references ?? noReferences,
     batch: input.context,
+    eventTimeClock: input.eventTimeClock ?? Number.NEGATIVE_INFINITY,
   };
   let evaluator: Evaluator;
   for (;;) {
@@ -100,6 +142,7 @@ export async function evaluateBatch(
       environment,
       ports.state,
       deadLetters,
+      undefined,
     );
     try {
       evaluator.evaluateStateless(pipeline.outputs);
@@ -114,10 +157,70 @@ export async function evaluateBatch(
     }
   }
   for (const output of pipeline.outputs) {
-    const elements = await evaluator.evaluate(output.parent);
-    await runOutput(output, elements, input.context, ports);
+    if (output.parent.window !== undefined) await evaluator.evaluate(output.parent);
+    else await runOutput(output, await evaluator.evaluate(output.parent), input.context, ports);
   }
-  return { deadLetters, processedRecords: input.records.length - poisoned.size };
+  return {
+    deadLetters,
+    processedRecords: input.records.length - poisoned.size,
+    late: evaluator.late,
+    maxEventTime: evaluator.maxEventTime,
+    panesTouched: evaluator.panesTouched,
+  };
+}
+
+/** One window of a windowed operator, ready to fire. */
+export interface WindowFiring {
+  readonly node: WindowedNode;
+  readonly window: Window;
+  /** The window's stored pane accumulators (any extra items are ignored). */
+  readonly items: readonly PaneItem[];
+}
+
+/**
+ * Fires one window: computes its result per key from its panes and runs everything
+ * downstream of the windowed operator (transforms, outputs) with a batch context whose id,
+ * `<operatorId>@<windowEnd>`, is the same however often the window fires.
+ */
+export async function evaluateWindowFiring(
+  pipeline: Pipeline,
+  firing: WindowFiring,
+  ports: EvaluationPorts,
+): Promise<BatchEvaluation> {
+  const { node, window } = firing;
+  const context: BatchContext = {
+    batchId: `${node.operatorId}@${window.end}`,
+    batchNumber: Math.floor(window.end / node.spec.slideMs),
+    batchTime: window.end,
+    partition: `window:${node.operatorId}`,
+    firstOffset: String(window.end),
+    lastOffset: String(window.end),
+    window,
+  };
+  const origin: Origin = { records: [], offsetKey: encodeOffsetKey(String(window.end)) };
+  const results = windowResults(node.spec, node.combineFn, firing.items, window.end);
+  const elements: Element[] = [...results].map(([keyId, output]) => ({
+    value: node.keyed ? [decodeKey(keyId), output] : output,
+    origin,
+    eventTime: window.end,
+  }));
+  const deadLetters: DeadLetter[] = [];
+  const evaluator = new Evaluator(
+    [],
+    {
+      references: ports.references ?? noReferences,
+      batch: context,
+      eventTimeClock: Number.NEGATIVE_INFINITY,
+    },
+    ports.state,
+    deadLetters,
+    { node, elements },
+  );
+  for (const output of pipeline.outputs) {
+    if (output.parent.window !== node.operatorId) continue;
+    await runOutput(output, await evaluator.evaluate(output.parent), context, ports);
+  }
+  return { deadLetters, processedRecords: 0, late: [], maxEventTime: undefined, panesTouched: new Map() };
 }
 
 async function runOutput(
@@ -152,13 +255,22 @@ async function runOutput(
 }
 
 class Evaluator {
+  /** Elements too late for all their windows. */
+  public readonly late: LateElement[] = [];
+  /** Pane starts written, per windowed operator. */
+  public readonly panesTouched = new Map<string, Set<number>>();
+  /** The latest event time that reached a windowed operator. */
+  public maxEventTime: number | undefined;
   private readonly results = new Map<StreamNode, readonly Element[]>();
 
+  /** @param firing when set, the evaluator fires that window: its node yields the window's results, the source nothing. */
   public constructor(
     private readonly records: readonly InputRecord[],
     private readonly environment: OperatorEnvironment,
     private readonly state: StateBackend,
     private readonly deadLetters: DeadLetter[],
+    private readonly firing:
+      { readonly node: WindowedNode; readonly elements: readonly Element[] } | undefined,
   ) {}
 
   /** Phase A: every node upstream of state, so record failures surface before any write. */
@@ -183,10 +295,12 @@ class Evaluator {
     if (cached !== undefined) return cached;
     const parents: (readonly Element[])[] = [];
     for (const parent of parentsOf(node)) parents.push(await this.evaluate(parent));
-    const result =
-      node.kind === 'stateful'
-        ? await this.applyState(node, parents[0] ?? [])
-        : this.evaluateSync(node, parents);
+    let result: readonly Element[];
+    if (node.kind === 'stateful') result = await this.applyState(node, parents[0] ?? []);
+    else if (node.kind === 'windowed') {
+      if (this.firing === undefined) result = await this.applyWindow(node, parents[0] ?? []);
+      else result = node === this.firing.node ? this.firing.elements : [];
+    } else result = this.evaluateSync(node, parents);
     this.results.set(node, result);
     return result;
   }
@@ -195,9 +309,15 @@ class Evaluator {
     const parent = parents[0] ?? [];
     switch (node.kind) {
       case 'source':
-        return this.records.map((record) => ({ value: record, origin: record }));
+        return this.records.map((record) => ({
+          value: record,
+          origin: record,
+          eventTime: record.arrivalTime,
+        }));
       case 'parDo':
         return this.parDo(node, parent);
+      case 'timestamps':
+        return this.timestamps(node, parent);
       case 'union':
         return parents.flat();
       case 'aggregate':
@@ -205,6 +325,7 @@ class Evaluator {
       case 'transform':
         return this.transform(node, parent);
       case 'stateful':
+      case 'windowed':
         throw new SparklessError(
           ErrorCode.InvalidPipeline,
           `stateful node ${node.stage} needs the state backend`,
@@ -212,12 +333,105 @@ class Evaluator {
     }
   }
 
+  private timestamps(node: TimestampNode, parent: readonly Element[]): Element[] {
+    const out: Element[] = [];
+    for (const element of parent) {
+      try {
+        const eventTime = node.extract(element.value);
+        if (!Number.isFinite(eventTime))
+          throw new Error(`event time must be a finite number of ms (given ${eventTime})`);
+        out.push({ value: element.value, origin: element.origin, eventTime });
+      } catch (error) {
+        this.fail(node, error, [element]);
+      }
+    }
+    return out;
+  }
+
+  private async applyWindow(node: WindowedNode, parent: readonly Element[]): Promise<readonly Element[]> {
+    const { spec, combineFn } = node;
+    const closedUpTo = this.environment.eventTimeClock - spec.allowedLatenessMs;
+    const groups = new Map<string, { group: PaneKeyGroup; key: unknown }>();
+    const panes = this.panesTouched.get(node.operatorId) ?? new Set<number>();
+    for (const element of parent) {
+      let key: unknown = null;
+      let value: unknown = element.value;
+      let keyId: string;
+      try {
+        if (node.keyed) [key, value] = asPair(element.value, node.stage);
+        keyId = encodeKey(key);
+      } catch (error) {
+        this.fail(node, error, [element]);
+        continue;
+      }
+      if (this.maxEventTime === undefined || element.eventTime > this.maxEventTime)
+        this.maxEventTime = element.eventTime;
+      const bucket = windowEndsContaining(spec, element.eventTime).find((end) => end > closedUpTo);
+      if (bucket === undefined) {
+        this.late.push({
+          operatorId: node.operatorId,
+          value: element.value,
+          eventTime: element.eventTime,
+          offsetKeys: originRecords(element.origin).map((record) => record.offsetKey),
+          keep: node.keepLateData,
+        });
+        continue;
+      }
+      const paneStart = paneStartOf(spec, element.eventTime);
+      const itemKey = paneItemKey(paneStart, bucket, keyId);
+      let entry = groups.get(itemKey);
+      if (entry === undefined) {
+        const lastEnd = windowEndsOfPane(spec, paneStart).at(-1) ?? paneStart + spec.lengthMs;
+        entry = {
+          key,
+          group: {
+            key,
+            keyId: itemKey,
+            values: [],
+            offsetKeys: [],
+            storageGroup: paneGroup(paneStart, shardOf(keyId, node.paneShards)),
+            expiresAtSeconds: Math.ceil((lastEnd + spec.allowedLatenessMs + PANE_RETENTION_MS) / 1000),
+          },
+        };
+        groups.set(itemKey, entry);
+      }
+      entry.group.values.push(value);
+      entry.group.offsetKeys.push(element.origin.offsetKey);
+      panes.add(paneStart);
+    }
+    this.panesTouched.set(node.operatorId, panes);
+    const outcomes = await this.state.apply(
+      {
+        operatorId: node.operatorId,
+        partition: this.environment.batch.partition,
+        update: (values, accumulator) =>
+          values.reduce(
+            (acc, value) => combineFn.addInput(acc, value),
+            accumulator ?? combineFn.createAccumulator(),
+          ),
+      },
+      [...groups.values()].map((entry) => entry.group),
+    );
+    for (const [itemKey, entry] of groups) {
+      const outcome = outcomes.get(itemKey);
+      if (outcome?.kind !== 'failed') continue;
+      this.deadLetters.push({
+        kind: 'element',
+        stage: node.stage,
+        error: outcome.error,
+        value: [entry.key, entry.group.values],
+        offsetKeys: entry.group.offsetKeys,
+      });
+    }
+    return [];
+  }
+
   private parDo(node: ParDoNode, parent: readonly Element[]): Element[] {
     const out: Element[] = [];
     for (const element of parent) {
       try {
         for (const value of node.fn(element.value, this.environment))
-          out.push({ value, origin: element.origin });
+          out.push({ value, origin: element.origin, eventTime: element.eventTime });
       } catch (error) {
         this.fail(node, error, [element]);
       }
@@ -232,7 +446,11 @@ class Evaluator {
       try {
         let accumulator = fn.createAccumulator();
         for (const value of group.values) accumulator = fn.addInput(accumulator, value);
-        out.push({ value: [group.key, fn.extractOutput(accumulator)], origin: mergeOrigins(group.origins) });
+        out.push({
+          value: [group.key, fn.extractOutput(accumulator)],
+          origin: mergeOrigins(group.origins),
+          eventTime: latestEventTime(group.elements),
+        });
       } catch (error) {
         this.fail(node, error, group.elements);
       }
@@ -242,7 +460,15 @@ class Evaluator {
 
   private aggregateAll(node: AggregateNode, parent: readonly Element[]): Element[] {
     if (parent.length === 0) {
-      return node.emptyOutput === undefined ? [] : [{ value: node.emptyOutput(), origin: mergeOrigins([]) }];
+      return node.emptyOutput === undefined
+        ? []
+        : [
+            {
+              value: node.emptyOutput(),
+              origin: mergeOrigins([]),
+              eventTime: this.environment.batch.batchTime,
+            },
+          ];
     }
     const fn = node.combineFn;
     try {
@@ -252,6 +478,7 @@ class Evaluator {
         {
           value: fn.extractOutput(accumulator),
           origin: mergeOrigins(parent.map((element) => element.origin)),
+          eventTime: latestEventTime(parent),
         },
       ];
     } catch (error) {
@@ -262,13 +489,14 @@ class Evaluator {
 
   private transform(node: TransformNode, parent: readonly Element[]): Element[] {
     const origin = mergeOrigins(parent.map((element) => element.origin));
+    const eventTime = parent.length === 0 ? this.environment.batch.batchTime : latestEventTime(parent);
     try {
       return Array.from(
         node.fn(
           parent.map((element) => element.value),
           this.environment,
         ),
-        (value) => ({ value, origin }),
+        (value) => ({ value, origin, eventTime }),
       );
     } catch (error) {
       this.fail(node, error, parent);
@@ -301,7 +529,11 @@ class Evaluator {
           offsetKeys: group.origins.map((origin) => origin.offsetKey),
         });
       } else if (outcome.state !== undefined) {
-        out.push({ value: [group.key, outcome.state], origin: mergeOrigins(group.origins) });
+        out.push({
+          value: [group.key, outcome.state],
+          origin: mergeOrigins(group.origins),
+          eventTime: latestEventTime(group.elements),
+        });
       }
     }
     return out;
@@ -347,6 +579,11 @@ class Evaluator {
       });
     }
   }
+}
+
+interface PaneKeyGroup extends KeyGroup {
+  readonly values: unknown[];
+  readonly offsetKeys: string[];
 }
 
 interface Group {

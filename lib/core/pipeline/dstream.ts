@@ -1,7 +1,14 @@
 import { type CombineFn, Combiners } from '../combine';
 import { InvalidPipelineError } from '../errors';
 import type { ReferenceData } from '../reference';
-import type { AggregateNode, OperatorEnvironment, StreamNode } from './graph';
+import type { WindowSpec } from '../windows';
+import {
+  type AggregateNode,
+  type OperatorEnvironment,
+  OutputMode,
+  type StreamNode,
+  type WindowedNode,
+} from './graph';
 import type { ForeachBatchFunction, Pipeline } from './pipeline';
 
 /** A key/value pair, the element type of pair streams (Spark's `JavaPairDStream`). */
@@ -40,7 +47,41 @@ export interface TransformOptions {
   readonly references?: readonly ReferenceData<unknown>[];
 }
 
+/** Options of windowed operators. */
+export interface WindowedOperatorOptions extends StatefulOperatorOptions {
+  /**
+   * When results are emitted.
+   *
+   * @default OutputMode.Append: each window once, when the watermark passes its end
+   */
+  readonly outputMode?: OutputMode;
+  /**
+   * Pane items of one pane are spread over this many DynamoDB partition keys, so a hot window does not
+   * concentrate its writes on one partition.
+   *
+   * @default 4
+   */
+  readonly paneShards?: number;
+  /**
+   * Keep records that arrive too late for every window they belong to in the late-data place
+   * (`late-data/<namespace>/` in the bucket), instead of only counting them.
+   *
+   * @default false
+   */
+  readonly keepLateData?: boolean;
+}
+
 const MAX_PRINT = 10_000;
+
+function windowOfUnion(parents: readonly StreamNode[]): string | undefined {
+  const windows = new Set(parents.map((parent) => parent.window));
+  if (windows.size > 1) {
+    throw new InvalidPipelineError(
+      'union needs streams that are all downstream of the same windowed operator, or none',
+    );
+  }
+  return parents[0]?.window;
+}
 
 /** The lookup key of a join: strings as they are, other keys as JSON. */
 function lookupKey(key: unknown): string {
@@ -123,6 +164,7 @@ export class DStream<T> {
       index,
       stage: `union#${index}`,
       downstreamOfState: parents.some((parent) => parent.downstreamOfState),
+      window: windowOfUnion(parents),
       parents,
     }));
     return new DStream<T>(this.pipeline, node);
@@ -183,6 +225,7 @@ export class DStream<T> {
       index,
       stage: `transform#${index}`,
       downstreamOfState: this.node.downstreamOfState,
+      window: this.node.window,
       parent: this.node,
       fn: fn as (values: readonly unknown[], environment: TransformEnvironment) => Iterable<unknown>,
     }));
@@ -240,23 +283,98 @@ export class DStream<T> {
     update: (values: ValueOf<T>[], state: S | undefined) => S | undefined,
     options: StatefulOperatorOptions = {},
   ): DStream<Pair<KeyOf<T>, S>> {
-    const operatorId = options.name ?? `updateStateByKey#${this.pipeline.statefulCount}`;
-    if (!/^[A-Za-z0-9#_.-]{1,64}$/.test(operatorId)) {
-      throw new InvalidPipelineError(
-        `stateful operator name must be 1-64 letters, digits or #_.- (given ${JSON.stringify(operatorId)})`,
-      );
-    }
+    const operatorId = this.statefulOperatorId('updateStateByKey', options.name);
     const node = this.pipeline.addNode((index) => ({
       kind: 'stateful' as const,
       index,
       stage: `${operatorId}`,
       downstreamOfState: true,
+      window: this.node.window,
       parent: this.node,
       operatorId,
       operatorKind: 'updateStateByKey' as const,
       update: update as (values: unknown[], state: unknown) => unknown,
     }));
     return new DStream(this.pipeline, node);
+  }
+
+  /** Sets every element's event time (epoch ms) from its value; the default is the record's arrival time. */
+  public withTimestamps(extract: (value: T) => number): DStream<T> {
+    const node = this.pipeline.addNode((index) => ({
+      kind: 'timestamps' as const,
+      index,
+      stage: `withTimestamps#${index}`,
+      downstreamOfState: this.node.downstreamOfState,
+      window: this.node.window,
+      parent: this.node,
+      extract: extract as (value: unknown) => number,
+    }));
+    return new DStream<T>(this.pipeline, node);
+  }
+
+  /**
+   * Every element of each event-time window, emitted when the window closes (Spark's `window`).
+   * Elements are kept in the window's panes until then: prefer an aggregating window operator.
+   */
+  public window(spec: WindowSpec, options: WindowedOperatorOptions = {}): DStream<T> {
+    return this.windowed<T[]>('window', false, Combiners.toList<T>(), spec, options).flatMap(
+      (values) => values,
+    );
+  }
+
+  /** Merges all elements of each window with `fn` (associative), emitted when the window closes. */
+  public reduceByWindow(
+    fn: (a: T, b: T) => T,
+    spec: WindowSpec,
+    options: WindowedOperatorOptions = {},
+  ): DStream<T> {
+    return this.windowed('reduceByWindow', false, Combiners.fromReducer(fn), spec, options);
+  }
+
+  /** The number of elements of each window. */
+  public countByWindow(spec: WindowSpec, options: WindowedOperatorOptions = {}): DStream<number> {
+    return this.windowed('countByWindow', false, Combiners.count<T>(), spec, options);
+  }
+
+  /** Every distinct element of each window with its number of occurrences. */
+  public countByValueAndWindow(
+    spec: WindowSpec,
+    options: WindowedOperatorOptions = {},
+  ): DStream<Pair<T, number>> {
+    return this.parDo('countByValueAndWindow', (value) => [[value, 1] as const]).windowed(
+      'countByValueAndWindow',
+      true,
+      Combiners.sum(),
+      spec,
+      options,
+    );
+  }
+
+  /**
+   * Merges the values of each key over each sliding window with `fn` (Spark's
+   * `reduceByKeyAndWindow(fn, 60s, 10s)`), emitted per window as `[key, value]` pairs; the
+   * window is `context.window` of the outputs. An `inverse` function is accepted for Spark
+   * compatibility; panes make it unnecessary (a window is the merge of its panes).
+   */
+  public reduceByKeyAndWindow(
+    this: DStream<Pair<unknown, unknown>>,
+    fn: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>,
+    spec: WindowSpec,
+    options: WindowedOperatorOptions & {
+      readonly inverse?: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>;
+    } = {},
+  ): DStream<Pair<KeyOf<T>, ValueOf<T>>> {
+    return this.windowed('reduceByKeyAndWindow', true, Combiners.fromReducer(fn), spec, options);
+  }
+
+  /** Combines the values of each key over each window with a mergeable accumulator. */
+  public aggregateByKeyAndWindow<A, O>(
+    this: DStream<Pair<unknown, unknown>>,
+    combineFn: CombineFn<ValueOf<T>, A, O>,
+    spec: WindowSpec,
+    options: WindowedOperatorOptions = {},
+  ): DStream<Pair<KeyOf<T>, O>> {
+    return this.windowed('aggregateByKeyAndWindow', true, combineFn, spec, options);
   }
 
   /** Prints the first `num` elements of every batch in Spark's `Time: … ms` block format. */
@@ -303,10 +421,55 @@ export class DStream<T> {
       index,
       stage: `${name}#${index}`,
       downstreamOfState: this.node.downstreamOfState,
+      window: this.node.window,
       parent: this.node,
       fn: fn as (value: unknown, environment: OperatorEnvironment) => Iterable<unknown>,
     }));
     return new DStream<U>(this.pipeline, node);
+  }
+
+  private windowed<R>(
+    kind: string,
+    keyed: boolean,
+    combineFn: CombineFn<never, unknown, unknown>,
+    spec: WindowSpec,
+    options: WindowedOperatorOptions,
+  ): DStream<R> {
+    if (this.node.window !== undefined) {
+      throw new InvalidPipelineError(`${kind} cannot follow another windowed operator (${this.node.window})`);
+    }
+    const operatorId = this.statefulOperatorId(kind, options.name);
+    const paneShards = options.paneShards ?? 4;
+    if (!Number.isInteger(paneShards) || paneShards < 1 || paneShards > 64) {
+      throw new InvalidPipelineError(`paneShards must be between 1 and 64 inclusive (given ${paneShards})`);
+    }
+    const node = this.pipeline.addNode((index): WindowedNode => ({
+      kind: 'windowed',
+      index,
+      stage: operatorId,
+      downstreamOfState: true,
+      window: operatorId,
+      parent: this.node,
+      operatorId,
+      operatorKind: kind,
+      spec,
+      keyed,
+      combineFn: combineFn as CombineFn<unknown, unknown, unknown>,
+      outputMode: options.outputMode ?? OutputMode.Append,
+      paneShards,
+      keepLateData: options.keepLateData ?? false,
+    }));
+    return new DStream<R>(this.pipeline, node);
+  }
+
+  private statefulOperatorId(kind: string, name: string | undefined): string {
+    const operatorId = name ?? `${kind}#${this.pipeline.statefulCount}`;
+    if (!/^[A-Za-z0-9#_.-]{1,64}$/.test(operatorId)) {
+      throw new InvalidPipelineError(
+        `stateful operator name must be 1-64 letters, digits or #_.- (given ${JSON.stringify(operatorId)})`,
+      );
+    }
+    return operatorId;
   }
 
   private aggregate<I, A, O, R>(
@@ -320,6 +483,7 @@ export class DStream<T> {
       index,
       stage: `${name}#${index}`,
       downstreamOfState: this.node.downstreamOfState,
+      window: this.node.window,
       parent: this.node,
       keyed,
       combineFn: combineFn as CombineFn<unknown, unknown, unknown>,

@@ -1,13 +1,22 @@
 import type { CombineFn } from '../combine';
 import type { BatchContext } from '../evaluation/batch-context';
 import type { ReferenceResolver } from '../reference';
+import type { WindowSpec } from '../windows';
 
 /**
  * The pipeline's dataflow graph. Nodes are immutable and created only by the builder
  * (`DStream` methods); evaluators walk them. Element values are `unknown` here: the typed
  * surface lives in `DStream<T>`, which is the only way to create nodes.
  */
-export type StreamNode = SourceNode | ParDoNode | UnionNode | AggregateNode | TransformNode | StatefulNode;
+export type StreamNode =
+  | SourceNode
+  | ParDoNode
+  | TimestampNode
+  | UnionNode
+  | AggregateNode
+  | TransformNode
+  | StatefulNode
+  | WindowedNode;
 
 interface NodeBase {
   /** Position in creation order, unique within the pipeline. */
@@ -16,6 +25,11 @@ interface NodeBase {
   readonly stage: string;
   /** True when this node or one of its ancestors is stateful (its errors cannot be undone by dropping a record). */
   readonly downstreamOfState: boolean;
+  /**
+   * The id of the windowed operator this node is downstream of: such nodes see data only when that
+   * operator fires a window.
+   */
+  readonly window: string | undefined;
 }
 
 /** What per-element and per-batch user code can reach besides its input. */
@@ -24,6 +38,11 @@ export interface OperatorEnvironment {
   readonly references: ReferenceResolver;
   /** The batch being evaluated. */
   readonly batch: BatchContext;
+  /**
+   * The partition's event-time clock when the batch was claimed: the latest event time committed on it
+   * (or a floor set for an idle partition). Window lateness is measured against it.
+   */
+  readonly eventTimeClock: number;
 }
 
 /** The pipeline input: one element per {@link SourceRecord}. */
@@ -56,6 +75,43 @@ export interface AggregateNode extends NodeBase {
   readonly combineFn: CombineFn<unknown, unknown, unknown>;
   /** For global aggregations: the output of an empty batch (`count` gives 0), or none. */
   readonly emptyOutput?: () => unknown;
+}
+
+/** Sets the event time of every element (the default is the record's arrival time). */
+export interface TimestampNode extends NodeBase {
+  readonly kind: 'timestamps';
+  readonly parent: StreamNode;
+  readonly extract: (value: unknown) => number;
+}
+
+/** How a windowed operator emits results (Structured Streaming's output modes). */
+export const OutputMode = {
+  /** Each window's result once, when the watermark passes its end (final; late data dropped). */
+  Append: 'append',
+} as const;
+
+/** One of the {@link OutputMode} values. */
+export type OutputMode = (typeof OutputMode)[keyof typeof OutputMode];
+
+/**
+ * A keyed (or global) event-time windowed aggregation stored as panes: every record updates the
+ * accumulator of its (pane, key); a window's result is the merge of its panes, computed when the
+ * watermark passes the window's end.
+ */
+export interface WindowedNode extends NodeBase {
+  readonly kind: 'windowed';
+  readonly parent: StreamNode;
+  readonly operatorId: string;
+  readonly operatorKind: string;
+  readonly spec: WindowSpec;
+  /** Keyed: `[key, value]` in, `[key, output]` out; global: value in, output out. */
+  readonly keyed: boolean;
+  readonly combineFn: CombineFn<unknown, unknown, unknown>;
+  readonly outputMode: OutputMode;
+  /** Pane items of one pane are spread over this many DynamoDB partition keys. */
+  readonly paneShards: number;
+  /** Keep late records in the late-data sink (true) or only count them. */
+  readonly keepLateData: boolean;
 }
 
 /** An arbitrary per-batch function (Spark's `transform`), which may read reference data. */

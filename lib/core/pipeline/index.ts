@@ -6,6 +6,7 @@ export type {
   TransformEnvironment,
   TransformOptions,
   ValueOf,
+  WindowedOperatorOptions,
 } from './dstream';
 export { DStream } from './dstream';
 export type {
@@ -19,9 +20,11 @@ export type {
   SourceNode,
   StatefulNode,
   StreamNode,
+  TimestampNode,
   TransformNode,
   UnionNode,
+  WindowedNode,
 } from './graph';
-export { parentsOf } from './graph';
+export { OutputMode, parentsOf } from './graph';
 export type { ForeachBatchFunction, SourceDescriptor } from './pipeline';
 export { Pipeline, pipeline, SourceKind } from './pipeline';

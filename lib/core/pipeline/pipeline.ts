@@ -5,7 +5,7 @@ import type { PipelinePlan } from '../plan/types';
 import type { ReferenceData } from '../reference';
 import type { SourceRecord } from '../records';
 import { DStream } from './dstream';
-import type { OutputNode, SourceNode, StatefulNode, StreamNode } from './graph';
+import type { OutputNode, SourceNode, StatefulNode, StreamNode, WindowedNode } from './graph';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -88,7 +88,13 @@ export class Pipeline {
         `pipeline ${this.name} already has a ${this.source.descriptor.kind} source`,
       );
     }
-    const node: SourceNode = { kind: 'source', index: 0, stage: 'source#0', downstreamOfState: false };
+    const node: SourceNode = {
+      kind: 'source',
+      index: 0,
+      stage: 'source#0',
+      downstreamOfState: false,
+      window: undefined,
+    };
     this.nodes.push(node);
     this.source = { descriptor, node };
     return new DStream<SourceRecord>(this, node);
@@ -109,9 +115,16 @@ export class Pipeline {
     return this.outputNodes;
   }
 
-  /** The stateful nodes in creation order. */
-  public get statefulNodes(): readonly StatefulNode[] {
-    return this.nodes.filter((node): node is StatefulNode => node.kind === 'stateful');
+  /** The stateful nodes (keyed state and windows) in creation order. */
+  public get statefulNodes(): readonly (StatefulNode | WindowedNode)[] {
+    return this.nodes.filter(
+      (node): node is StatefulNode | WindowedNode => node.kind === 'stateful' || node.kind === 'windowed',
+    );
+  }
+
+  /** The windowed nodes in creation order. */
+  public get windowedNodes(): readonly WindowedNode[] {
+    return this.nodes.filter((node): node is WindowedNode => node.kind === 'windowed');
   }
 
   /** The static description adapters read: stateful operators, fingerprint, needs. */
@@ -126,7 +139,7 @@ export class Pipeline {
       statefulOperators,
       fingerprint: createHash('sha256').update(JSON.stringify(statefulOperators)).digest('hex').slice(0, 16),
       needsStateStore: statefulOperators.length > 0,
-      needsWindowTrigger: false,
+      needsWindowTrigger: this.windowedNodes.length > 0,
       outputs: this.outputNodes.map((output) => output.kind),
       references: this.referenceList.map(({ name, source, refreshIntervalMs }) => ({
         name,

@@ -8,3 +8,5 @@ export {
   windowEndsOfPane,
 } from './window-spec';
 export type { SlidingWindowOptions, WindowSpec } from './window-spec';
+export type { PaneItem } from './pane-items';
+export { paneGroup, paneItemKey, parsePaneItemKey, shardOf, windowResults } from './pane-items';
