@@ -3,6 +3,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  paginateQuery,
 } from '@aws-sdk/client-dynamodb';
 import { type Item, isConditionalCheckFailed, readNumber, readString } from '../state/dynamodb-items';
 import {
@@ -22,7 +23,7 @@ export interface DynamoDbPartitionLedgerStoreOptions {
   readonly namespace: string;
 }
 
-const SORT_KEY = 'ledger';
+const SORT_PREFIX = 'p#';
 
 /**
  * {@link PartitionLedgerStore} on DynamoDB: one item per partition in the state table. The
@@ -56,6 +57,9 @@ export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
     };
     if (next.committedOffsetKey !== undefined) item.committed = { S: next.committedOffsetKey };
     if (next.open !== undefined) item.open = openToAttribute(next.open);
+    if (next.maxEventTime !== undefined) item.maxEventTime = { N: String(next.maxEventTime) };
+    if (next.eventTimeFloor !== undefined) item.eventTimeFloor = { N: String(next.eventTimeFloor) };
+    if (next.lastActiveAt !== undefined) item.lastActiveAt = { N: String(next.lastActiveAt) };
     const names: Record<string, string> = { '#v': 'v' };
     const values: Record<string, AttributeValue> = {};
     let condition: string;
@@ -87,8 +91,31 @@ export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
     }
   }
 
+  public async readAll(): Promise<Map<string, LedgerEntry>> {
+    const out = new Map<string, LedgerEntry>();
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: this.partitionKey() } },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? [])
+        out.set((readString(item, 'sk') ?? '').slice(SORT_PREFIX.length), toEntry(item));
+    }
+    return out;
+  }
+
+  /** All ledgers of a namespace share one partition key, so a firer reads them with one query. */
   private key(partition: string): Item {
-    return { pk: { S: `${this.namespace}#ledger#${partition}` }, sk: { S: SORT_KEY } };
+    return { pk: { S: this.partitionKey() }, sk: { S: `${SORT_PREFIX}${partition}` } };
+  }
+
+  private partitionKey(): string {
+    return `${this.namespace}#ledger`;
   }
 }
 
@@ -110,6 +137,9 @@ function toEntry(item: Item): LedgerEntry {
     version: readNumber(item, 'v') ?? 0,
     committedOffsetKey: readString(item, 'committed'),
     nextBatchNumber: readNumber(item, 'next') ?? 0,
+    maxEventTime: readNumber(item, 'maxEventTime'),
+    eventTimeFloor: readNumber(item, 'eventTimeFloor'),
+    lastActiveAt: readNumber(item, 'lastActiveAt'),
     open:
       open === undefined
         ? undefined

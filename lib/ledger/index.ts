@@ -2,4 +2,4 @@ export type { DynamoDbPartitionLedgerStoreOptions } from './dynamodb-partition-l
 export { DynamoDbPartitionLedgerStore } from './dynamodb-partition-ledger-store';
 export { MemoryPartitionLedgerStore } from './memory-partition-ledger-store';
 export type { LedgerEntry, OpenBatch, PartitionLedgerStore } from './partition-ledger';
-export { EMPTY_LEDGER } from './partition-ledger';
+export { EMPTY_LEDGER, eventTimeClock } from './partition-ledger';

@@ -21,6 +21,10 @@ export class MemoryPartitionLedgerStore implements PartitionLedgerStore {
     return true;
   }
 
+  public async readAll(): Promise<Map<string, LedgerEntry>> {
+    return new Map(this.entries);
+  }
+
   /** Every partition's committed offset key (for assertions). */
   public committedOffsets(): Map<string, string | undefined> {
     return new Map([...this.entries].map(([partition, entry]) => [partition, entry.committedOffsetKey]));

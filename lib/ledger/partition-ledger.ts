@@ -29,6 +29,23 @@ export interface LedgerEntry {
   readonly nextBatchNumber: number;
   /** The claimed, uncommitted batch, if any. */
   readonly open: OpenBatch | undefined;
+  /** The latest event time (epoch ms) committed on the partition by a windowed operator's input. */
+  readonly maxEventTime: number | undefined;
+  /**
+   * A lower bound of the partition's event-time clock set by a window firer while the partition was
+   * idle: windows the firer closed are closed for this partition's later records too.
+   */
+  readonly eventTimeFloor: number | undefined;
+  /** Processing time (epoch ms) of the partition's last registration or commit: idleness is measured from it. */
+  readonly lastActiveAt: number | undefined;
+}
+
+/** The partition's event-time clock: its latest committed event time, or its floor when higher. */
+export function eventTimeClock(entry: LedgerEntry): number {
+  return Math.max(
+    entry.maxEventTime ?? Number.NEGATIVE_INFINITY,
+    entry.eventTimeFloor ?? Number.NEGATIVE_INFINITY,
+  );
 }
 
 /** The ledger of a partition that has never been seen. */
@@ -37,6 +54,9 @@ export const EMPTY_LEDGER: LedgerEntry = {
   committedOffsetKey: undefined,
   nextBatchNumber: 0,
   open: undefined,
+  maxEventTime: undefined,
+  eventTimeFloor: undefined,
+  lastActiveAt: undefined,
 };
 
 /**
@@ -48,4 +68,6 @@ export interface PartitionLedgerStore {
   read(partition: string): Promise<LedgerEntry>;
   /** Writes `next` if the stored version equals `expectedVersion`; false when someone else wrote first. */
   write(partition: string, next: LedgerEntry, expectedVersion: number): Promise<boolean>;
+  /** Every partition's ledger (strongly consistent): window firers compute the watermark from it. */
+  readAll(): Promise<Map<string, LedgerEntry>>;
 }

@@ -9,6 +9,8 @@ export interface BatchMetrics {
   readonly records: number;
   /** Records dead-lettered plus elements dead-lettered. */
   readonly deadLetters: number;
+  /** Records too late for every window they belong to. */
+  readonly lateRecords: number;
   /** True when the batch was finished from the write-ahead log (a retry). */
   readonly replayed: boolean;
   /** Keys written to the state store. */
@@ -57,6 +59,7 @@ export class EmfMetricsSink implements MetricsSink {
               Metrics: [
                 { Name: 'Records', Unit: 'Count' },
                 { Name: 'DeadLetters', Unit: 'Count' },
+                { Name: 'LateRecords', Unit: 'Count' },
                 { Name: 'StateWrites', Unit: 'Count' },
                 { Name: 'StateConflicts', Unit: 'Count' },
                 { Name: 'ProcessingTime', Unit: 'Milliseconds' },
@@ -71,6 +74,7 @@ export class EmfMetricsSink implements MetricsSink {
         Replayed: metrics.replayed,
         Records: metrics.records,
         DeadLetters: metrics.deadLetters,
+        LateRecords: metrics.lateRecords,
         StateWrites: metrics.stateWrites,
         StateConflicts: metrics.stateConflicts,
         ProcessingTime: metrics.processingTimeMs,

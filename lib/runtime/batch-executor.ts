@@ -1,5 +1,6 @@
 import type { CheckpointManager, WriteAheadLog } from '../checkpoint';
 import {
+  type BatchEvaluation,
   type Clock,
   decodeOffsetKey,
   describeError,
@@ -7,27 +8,29 @@ import {
   encodeOffsetKey,
   evaluateBatch,
   type InputRecord,
+  InvalidConfigurationError,
   isAfter,
   type Pipeline,
-  type ReferenceResolver,
   type SourceRecord,
   SparklessError,
   StaticReferenceResolver,
   systemClock,
   type TextFileSink,
 } from '../core';
-import type { LedgerEntry, OpenBatch, PartitionLedgerStore } from '../ledger';
+import {
+  EMPTY_LEDGER,
+  eventTimeClock,
+  type LedgerEntry,
+  type OpenBatch,
+  type PartitionLedgerStore,
+} from '../ledger';
 import type { MetricsSink } from '../metrics';
 import type { DeadLetterSink } from '../sinks';
+import { fireQuietly, type WindowFirer, type WindowProgressStore } from '../windows';
 import type { KeyedStateStore } from '../state';
 import { toDeadLetterEntries } from './dead-letters';
+import type { ReferenceProvider } from './reference-provider';
 import { FencedStateBackend } from './fenced-state-backend';
-
-/** Supplies loaded reference data; implementations cache per container and refresh on their interval. */
-export interface ReferenceProvider {
-  /** The reference data to use for the next batch (loads or refreshes what is due). */
-  current(): Promise<ReferenceResolver>;
-}
 
 /** Options of {@link BatchExecutor}: the pipeline and the ports it runs against. */
 export interface BatchExecutorOptions {
@@ -62,6 +65,24 @@ export interface BatchExecutorOptions {
    * @default none: a pipeline that saves text files fails its batches
    */
   readonly textFiles?: TextFileSink;
+  /**
+   * Window bookkeeping (pane index, frontier, clock floor); required when the pipeline has windowed operators.
+   *
+   * @default none
+   */
+  readonly windowProgress?: WindowProgressStore;
+  /**
+   * Fires due windows after every committed batch.
+   *
+   * @default none: windows fire only through the scheduled trigger
+   */
+  readonly windowFirer?: WindowFirer;
+  /**
+   * Where late records of windowed operators with `keepLateData` go.
+   *
+   * @default none: late records are only counted
+   */
+  readonly lateData?: DeadLetterSink;
   /**
    * Snapshots committed offsets into the metadata checkpoint.
    *
@@ -136,6 +157,11 @@ export class BatchExecutor {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.print = options.print ?? ((block) => process.stdout.write(block));
+    if (options.pipeline.windowedNodes.length > 0 && options.windowProgress === undefined) {
+      throw new InvalidConfigurationError(
+        `pipeline ${options.pipeline.name} has windowed operators: give the executor a windowProgress store`,
+      );
+    }
   }
 
   /** Processes `records` of one partition (any order, duplicates allowed). */
@@ -149,10 +175,15 @@ export class BatchExecutor {
     let deadLetters = 0;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       let ledger = await this.options.ledger.read(partition);
+      if (ledger.version === 0 && this.options.windowProgress !== undefined) {
+        await this.register(partition, this.options.windowProgress);
+        continue;
+      }
       if (ledger.open !== undefined) {
         const replay = await this.options.writeAheadLog.read(ledger.open.walKey);
-        deadLetters += await this.runBatch(partition, ledger.open, replay, true);
-        const committed = await this.commit(partition, ledger, ledger.open);
+        const outcome = await this.runBatch(partition, ledger, ledger.open, replay, true);
+        deadLetters += outcome.deadLetters;
+        const committed = await this.commit(partition, ledger, ledger.open, outcome.maxEventTime);
         if (committed === undefined) continue;
         batchesCommitted++;
         ledger = committed;
@@ -174,10 +205,12 @@ export class BatchExecutor {
       await this.options.writeAheadLog.write(batch.walKey, fresh);
       const claimed: LedgerEntry = { ...ledger, version: ledger.version + 1, open: batch };
       if (!(await this.options.ledger.write(partition, claimed, ledger.version))) continue;
-      deadLetters += await this.runBatch(partition, batch, fresh, false);
-      const committed = await this.commit(partition, claimed, batch);
+      const outcome = await this.runBatch(partition, claimed, batch, fresh, false);
+      deadLetters += outcome.deadLetters;
+      const committed = await this.commit(partition, claimed, batch, outcome.maxEventTime);
       if (committed === undefined) continue;
       batchesCommitted++;
+      if (this.options.windowFirer !== undefined) await fireQuietly(this.options.windowFirer);
       return this.result(partition, committed, batchesCommitted, skippedRecords, deadLetters);
     }
     throw new SparklessError(
@@ -186,12 +219,25 @@ export class BatchExecutor {
     );
   }
 
+  /**
+   * A partition seen for the first time registers (so window firers see it), then starts from the
+   * namespace's event-time floor: windows fired before it registered are closed for it too.
+   */
+  private async register(partition: string, progress: WindowProgressStore): Promise<void> {
+    const registered: LedgerEntry = { ...EMPTY_LEDGER, version: 1, lastActiveAt: this.clock.now() };
+    if (!(await this.options.ledger.write(partition, registered, 0))) return;
+    const floor = await progress.readClockFloor();
+    if (floor === undefined) return;
+    await this.options.ledger.write(partition, { ...registered, version: 2, eventTimeFloor: floor }, 1);
+  }
+
   private async runBatch(
     partition: string,
+    ledger: LedgerEntry,
     batch: OpenBatch,
     records: readonly InputRecord[],
     replayed: boolean,
-  ): Promise<number> {
+  ): Promise<{ deadLetters: number; maxEventTime: number | undefined }> {
     const { pipeline, namespace } = this.options;
     const started = this.clock.now();
     const state = new FencedStateBackend({
@@ -213,6 +259,7 @@ export class BatchExecutor {
           lastOffset: decodeOffsetKey(batch.lastOffsetKey),
         },
         records,
+        eventTimeClock: eventTimeClock(ledger),
       },
       {
         state,
@@ -235,6 +282,7 @@ export class BatchExecutor {
         }),
       );
     }
+    await this.recordWindowProgress(evaluation, batchId, batch.batchNumber, partition);
     this.options.metrics?.record({
       pipeline: pipeline.name,
       partition,
@@ -242,6 +290,7 @@ export class BatchExecutor {
       batchTime: batch.batchTime,
       records: records.length,
       deadLetters: evaluation.deadLetters.length,
+      lateRecords: evaluation.late.length,
       replayed,
       stateWrites: state.stats.writes,
       stateConflicts: state.stats.conflicts,
@@ -251,7 +300,44 @@ export class BatchExecutor {
         batch.batchTime - Math.min(...records.map((record) => record.arrivalTime)),
       ),
     });
-    return evaluation.deadLetters.length;
+    return { deadLetters: evaluation.deadLetters.length, maxEventTime: evaluation.maxEventTime };
+  }
+
+  /** Indexes the panes the batch wrote (before the commit, so no fired window misses them) and keeps late data. */
+  private async recordWindowProgress(
+    evaluation: BatchEvaluation,
+    batchId: string,
+    batchNumber: number,
+    partition: string,
+  ): Promise<void> {
+    const progress = this.options.windowProgress;
+    if (progress !== undefined) {
+      for (const [operatorId, panes] of evaluation.panesTouched)
+        await progress.addPanes(operatorId, [...panes]);
+    }
+    const kept = evaluation.late.filter((late) => late.keep);
+    if (kept.length === 0 || this.options.lateData === undefined) return;
+    await this.options.lateData.send(
+      toDeadLetterEntries(
+        kept.map((late) => ({
+          kind: 'element' as const,
+          stage: late.operatorId,
+          error: new SparklessError(
+            ErrorCode.LateRecord,
+            `event time ${late.eventTime} is behind every open window`,
+          ),
+          value: late.value,
+          offsetKeys: late.offsetKeys,
+        })),
+        {
+          pipeline: this.options.pipeline.name,
+          namespace: this.options.namespace,
+          batchId,
+          batchNumber,
+          partition,
+        },
+      ),
+    );
   }
 
   /** Commits `batch`; returns the new ledger, or `undefined` when a concurrent attempt got there first. */
@@ -259,12 +345,19 @@ export class BatchExecutor {
     partition: string,
     ledger: LedgerEntry,
     batch: OpenBatch,
+    batchMaxEventTime: number | undefined,
   ): Promise<LedgerEntry | undefined> {
     const committed: LedgerEntry = {
+      ...ledger,
       version: ledger.version + 1,
       committedOffsetKey: batch.lastOffsetKey,
       nextBatchNumber: batch.batchNumber + 1,
       open: undefined,
+      maxEventTime:
+        batchMaxEventTime === undefined
+          ? ledger.maxEventTime
+          : Math.max(batchMaxEventTime, ledger.maxEventTime ?? Number.NEGATIVE_INFINITY),
+      lastActiveAt: this.clock.now(),
     };
     if (!(await this.options.ledger.write(partition, committed, ledger.version))) return undefined;
     await this.snapshotOffsets(partition, committed);

@@ -1,5 +1,8 @@
-export type { BatchExecutorOptions, PartitionResult, ReferenceProvider } from './batch-executor';
+export type { BatchExecutorOptions, PartitionResult } from './batch-executor';
+export type { ReferenceProvider } from './reference-provider';
 export { BatchExecutor } from './batch-executor';
 export { toDeadLetterEntries } from './dead-letters';
 export type { FencedStateBackendOptions, StateWriteStats } from './fenced-state-backend';
 export { FencedStateBackend } from './fenced-state-backend';
+export { createInMemoryRuntime } from './in-memory-runtime';
+export type { InMemoryRuntimeOptions } from './in-memory-runtime';

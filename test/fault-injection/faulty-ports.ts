@@ -66,7 +66,8 @@ export function faultyStateStore(inner: KeyedStateStore, faults: FaultInjector):
     get: (operatorId, keyId) => faults.read('state.get', () => inner.get(operatorId, keyId)),
     put: (operatorId, keyId, next: StoredState, expected, expiresAt): Promise<PutResult> =>
       faults.write('state.put', () => inner.put(operatorId, keyId, next, expected, expiresAt)),
-    queryGroup: (operatorId, group) => faults.read('state.queryGroup', () => inner.queryGroup(operatorId, group)),
+    queryGroup: (operatorId, group) =>
+      faults.read('state.queryGroup', () => inner.queryGroup(operatorId, group)),
     scan: (operatorId) => inner.scan(operatorId),
   };
 }
@@ -77,6 +78,7 @@ export function faultyLedgerStore(inner: PartitionLedgerStore, faults: FaultInje
     read: (partition) => faults.read('ledger.read', () => inner.read(partition)),
     write: (partition, next: LedgerEntry, expected) =>
       faults.write('ledger.write', () => inner.write(partition, next, expected)),
+    readAll: () => faults.read('ledger.readAll', () => inner.readAll()),
   };
 }
 

@@ -12,6 +12,16 @@ export const ErrorCode = {
   StateConflictRetriesExhausted: 'STATE_CONFLICT_RETRIES_EXHAUSTED',
   LedgerConflictRetriesExhausted: 'LEDGER_CONFLICT_RETRIES_EXHAUSTED',
   WriteAheadLogMissing: 'WRITE_AHEAD_LOG_MISSING',
+  LateRecord: 'LATE_RECORD',
+  ReferenceDataUnavailable: 'REFERENCE_DATA_UNAVAILABLE',
+  ReferenceSourceMissing: 'REFERENCE_SOURCE_MISSING',
+  ReferenceSourceInvalid: 'REFERENCE_SOURCE_INVALID',
+  ReferenceLoadFailed: 'REFERENCE_LOAD_FAILED',
+  ReferenceParseFailed: 'REFERENCE_PARSE_FAILED',
+  InvalidTextFilePath: 'INVALID_TEXT_FILE_PATH',
+  TextFileWriteFailed: 'TEXT_FILE_WRITE_FAILED',
+  InvalidTableRow: 'INVALID_TABLE_ROW',
+  TableWriteFailed: 'TABLE_WRITE_FAILED',
 } as const;
 
 /** One of the {@link ErrorCode} values. */

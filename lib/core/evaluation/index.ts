@@ -1,8 +1,14 @@
 export type { BatchContext } from './batch-context';
 export type { DeadLetter, ElementDeadLetter, RecordDeadLetter } from './dead-letter';
 export type { AggregateOrigin, Element, Origin } from './element';
-export type { BatchEvaluation, BatchInput, EvaluationPorts } from './evaluate-batch';
-export { evaluateBatch } from './evaluate-batch';
+export type {
+  BatchEvaluation,
+  BatchInput,
+  EvaluationPorts,
+  LateElement,
+  WindowFiring,
+} from './evaluate-batch';
+export { evaluateBatch, evaluateWindowFiring } from './evaluate-batch';
 export type { FoldDecision } from './fold';
 export { decideFold } from './fold';
 export { decodeKey, encodeKey } from './keys';

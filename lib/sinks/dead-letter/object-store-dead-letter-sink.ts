@@ -6,14 +6,16 @@ import type { DeadLetterEntry, DeadLetterSink } from './dead-letter-sink';
  * deterministic, so a retried batch rewrites the same objects instead of adding copies.
  */
 export class ObjectStoreDeadLetterSink implements DeadLetterSink {
+  /** @param root the top-level prefix: `dead-letter` for failures, `late-data` for late records. @default 'dead-letter' */
   public constructor(
     private readonly store: ObjectStore,
     private readonly namespace: string,
+    private readonly root = 'dead-letter',
   ) {}
 
-  /** The prefix under which this namespace's dead letters live. */
+  /** The prefix under which this namespace's entries live. */
   public get prefix(): string {
-    return `dead-letter/${this.namespace}/`;
+    return `${this.root}/${this.namespace}/`;
   }
 
   public async send(entries: readonly DeadLetterEntry[]): Promise<void> {

@@ -1,0 +1,204 @@
+import {
+  type Clock,
+  describeError,
+  evaluateWindowFiring,
+  type PaneItem,
+  paneGroup,
+  panesOfWindow,
+  parsePaneItemKey,
+  type Pipeline,
+  type TextFileSink,
+  type WindowedNode,
+  windowEndsOfPane,
+} from '../core';
+import { eventTimeClock, type PartitionLedgerStore } from '../ledger';
+import { FencedStateBackend } from '../runtime/fenced-state-backend';
+import type { ReferenceProvider } from '../runtime/reference-provider';
+import { toDeadLetterEntries } from '../runtime/dead-letters';
+import type { DeadLetterSink } from '../sinks';
+import type { KeyedStateStore } from '../state';
+import { isActive, watermarkClock } from './watermark';
+import type { WindowProgressStore } from './window-progress-store';
+
+/** Options of {@link WindowFirer}. */
+export interface WindowFirerOptions {
+  readonly pipeline: Pipeline;
+  readonly namespace: string;
+  readonly ledger: PartitionLedgerStore;
+  readonly progress: WindowProgressStore;
+  readonly state: KeyedStateStore;
+  readonly deadLetters: DeadLetterSink;
+  readonly clock: Clock;
+  /**
+   * A partition without a claimed batch and without activity for this long no longer holds the watermark back.
+   *
+   * @default 60000
+   */
+  readonly idleTimeoutMs?: number;
+  /**
+   * Where `print` blocks of fired windows go.
+   *
+   * @default process.stdout
+   */
+  readonly print?: (block: string) => void;
+  /** @default none */
+  readonly references?: ReferenceProvider;
+  /** @default none */
+  readonly textFiles?: TextFileSink;
+}
+
+/** A window that fired. */
+export interface FiredWindow {
+  readonly operatorId: string;
+  readonly end: number;
+  readonly keys: number;
+}
+
+/**
+ * Fires the windows the watermark has passed, for every windowed operator of a pipeline:
+ * called after every committed batch and by the scheduled trigger (so windows of an idle
+ * stream fire too).
+ *
+ * Exactly-once effect, without transactions:
+ * 1. the watermark is the minimum event-time clock over active partitions (ledgers);
+ * 2. before firing up to window end `e`, the namespace floor for new partitions and the floor
+ *    of every idle partition are raised to `e + lateness` (idle ones by compare-and-set on their
+ *    ledger, which fails if the partition claims a batch meanwhile); so any record that could
+ *    still reach a fired window is late wherever it arrives;
+ * 3. a window's result is computed from its panes (final by then), its outputs get the batch id
+ *    `<operator>@<end>`, and only then the frontier moves past it. A crash before that fires
+ *    it again with identical results.
+ */
+export class WindowFirer {
+  private readonly options: WindowFirerOptions;
+  private readonly idleTimeoutMs: number;
+
+  public constructor(options: WindowFirerOptions) {
+    this.options = options;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  }
+
+  /** Fires every due window; returns what fired. */
+  public async fire(): Promise<FiredWindow[]> {
+    const fired: FiredWindow[] = [];
+    for (const node of this.options.pipeline.windowedNodes) fired.push(...(await this.fireOperator(node)));
+    return fired;
+  }
+
+  private async fireOperator(node: WindowedNode): Promise<FiredWindow[]> {
+    const { progress, ledger, clock } = this.options;
+    const lateness = node.spec.allowedLatenessMs;
+    const state = await progress.read(node.operatorId);
+    if (state.panes.length === 0) return [];
+    const frontier = state.frontier ?? Number.NEGATIVE_INFINITY;
+    const watermark = watermarkClock(await ledger.readAll(), clock.now(), this.idleTimeoutMs) - lateness;
+    let due = this.dueEnds(node, state.panes, frontier, watermark);
+    if (due.length === 0) return [];
+
+    const target = (due.at(-1) as number) + lateness;
+    await progress.raiseClockFloor(target);
+    const now = clock.now();
+    for (const [partition, entry] of await ledger.readAll()) {
+      const partitionClock = eventTimeClock(entry);
+      if (partitionClock >= target) continue;
+      if (isActive(entry, now, this.idleTimeoutMs)) {
+        due = due.filter((end) => end <= partitionClock - lateness);
+        continue;
+      }
+      const raised = await ledger.write(
+        partition,
+        { ...entry, version: entry.version + 1, eventTimeFloor: target },
+        entry.version,
+      );
+      if (!raised) return [];
+    }
+
+    const fired: FiredWindow[] = [];
+    for (const end of due) {
+      const items = (await this.paneItems(node, state.panes, end)).filter((item) => item.bucket <= end);
+      if (items.length > 0) {
+        await this.fireWindow(node, end, items);
+        fired.push({ operatorId: node.operatorId, end, keys: new Set(items.map((item) => item.keyId)).size });
+      }
+      await progress.advanceFrontier(node.operatorId, end);
+    }
+    const newFrontier = due.at(-1) ?? frontier;
+    const done = state.panes.filter((pane) => (windowEndsOfPane(node.spec, pane).at(-1) ?? 0) <= newFrontier);
+    await progress.removePanes(node.operatorId, done);
+    return fired;
+  }
+
+  /** Ends of windows that contain an indexed pane, lie after the frontier and at or before the watermark. */
+  private dueEnds(
+    node: WindowedNode,
+    panes: readonly number[],
+    frontier: number,
+    watermark: number,
+  ): number[] {
+    const ends = new Set<number>();
+    for (const pane of panes) {
+      for (const end of windowEndsOfPane(node.spec, pane))
+        if (end > frontier && end <= watermark) ends.add(end);
+    }
+    return [...ends].sort((a, b) => a - b);
+  }
+
+  private async paneItems(node: WindowedNode, indexed: readonly number[], end: number): Promise<PaneItem[]> {
+    const panes = panesOfWindow(node.spec, end).filter((pane) => indexed.includes(pane));
+    const groups = panes.flatMap((pane) =>
+      Array.from({ length: node.paneShards }, (_, shard) => paneGroup(pane, shard)),
+    );
+    const results = await Promise.all(
+      groups.map((group) => this.options.state.queryGroup(node.operatorId, group)),
+    );
+    const items: PaneItem[] = [];
+    for (const result of results) {
+      for (const [itemKey, stored] of result) {
+        if (stored.value === undefined) continue;
+        items.push({ ...parsePaneItemKey(itemKey), accumulator: stored.value });
+      }
+    }
+    return items;
+  }
+
+  private async fireWindow(node: WindowedNode, end: number, items: readonly PaneItem[]): Promise<void> {
+    const { pipeline, namespace, clock } = this.options;
+    const evaluation = await evaluateWindowFiring(
+      pipeline,
+      { node, window: { start: end - node.spec.lengthMs, end }, items },
+      {
+        state: new FencedStateBackend({ store: this.options.state, now: () => clock.now() }),
+        print: this.options.print ?? ((block) => process.stdout.write(block)),
+        ...(this.options.references === undefined
+          ? {}
+          : { references: await this.options.references.current() }),
+        ...(this.options.textFiles === undefined ? {} : { textFiles: this.options.textFiles }),
+      },
+    );
+    if (evaluation.deadLetters.length === 0) return;
+    await this.options.deadLetters.send(
+      toDeadLetterEntries(evaluation.deadLetters, {
+        pipeline: pipeline.name,
+        namespace,
+        batchId: `${node.operatorId}@${end}`,
+        batchNumber: Math.floor(end / node.spec.slideMs),
+        partition: `window-${node.operatorId}`,
+      }),
+    );
+  }
+}
+
+/** Runs the firer, reporting (not throwing) a failure: after a committed batch the next trigger retries. */
+export async function fireQuietly(firer: WindowFirer): Promise<void> {
+  try {
+    await firer.fire();
+  } catch (error) {
+    console.warn(
+      JSON.stringify({
+        level: 'WARN',
+        message: 'window firing failed; the next trigger retries',
+        error: describeError(error),
+      }),
+    );
+  }
+}
