@@ -1,5 +1,5 @@
 import { type AttributeValue, type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { InvalidConfigurationError } from '../core';
+import { InvalidConfigurationError, type ReferenceSource } from '../core';
 import { type JsonValue, unmarshallItem } from './dynamodb-json';
 import { ReferenceDataErrorCode, ReferenceSourceError } from './errors';
 import type { DynamoDbTableReferenceSource, ReferenceLoader } from './reference-loader';
@@ -36,7 +36,7 @@ export interface DynamoDbTableReferenceLoaderOptions {
  * const loader = new DynamoDbTableReferenceLoader({ client: new DynamoDBClient({}) });
  * const prices = await loader.load(dynamoDbTable('prices', 'sku')); // { 'sku-1': { sku: 'sku-1', price: 3 } }
  */
-export class DynamoDbTableReferenceLoader implements ReferenceLoader<DynamoDbTableReferenceSource> {
+export class DynamoDbTableReferenceLoader implements ReferenceLoader {
   private readonly client: DynamoDBClient;
   private readonly consistentRead: boolean;
   private readonly pageSize: number | undefined;
@@ -50,7 +50,18 @@ export class DynamoDbTableReferenceLoader implements ReferenceLoader<DynamoDbTab
     this.pageSize = options.pageSize;
   }
 
-  public async load(source: DynamoDbTableReferenceSource): Promise<Record<string, JsonValue>> {
+  /**
+   * Scans the table.
+   *
+   * @throws ReferenceSourceError (`REFERENCE_SOURCE_MISSING`, `REFERENCE_SOURCE_INVALID`, `REFERENCE_LOAD_FAILED`).
+   * @throws InvalidConfigurationError when `source` is not a `dynamodb-table` source.
+   */
+  public async load(source: ReferenceSource): Promise<Record<string, JsonValue>> {
+    if (source.kind !== 'dynamodb-table') {
+      throw new InvalidConfigurationError(
+        `DynamoDbTableReferenceLoader loads dynamodb-table sources (given ${source.kind})`,
+      );
+    }
     const rows = new Map<string, JsonValue>();
     try {
       const pages = paginateScan(

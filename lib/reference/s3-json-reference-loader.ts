@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { InvalidConfigurationError, type ReferenceSource } from '../core';
 import { type ObjectStore, S3ObjectStore } from '../storage';
 import { ReferenceDataErrorCode, ReferenceSourceError } from './errors';
-import type { ReferenceLoader, S3JsonReferenceSource } from './reference-loader';
+import type { ReferenceLoader } from './reference-loader';
 
 /**
  * Options of {@link S3JsonReferenceLoader}: an S3 client, or (for tests) a function giving an
@@ -29,7 +30,7 @@ export type S3JsonReferenceLoaderOptions =
  * const loader = new S3JsonReferenceLoader({ client: new S3Client({}) });
  * const names = await loader.load(s3Json('sparkless-reference', 'blacklist.json'));
  */
-export class S3JsonReferenceLoader implements ReferenceLoader<S3JsonReferenceSource> {
+export class S3JsonReferenceLoader implements ReferenceLoader {
   private readonly storeFor: (bucket: string) => ObjectStore;
   private readonly stores = new Map<string, ObjectStore>();
 
@@ -42,7 +43,18 @@ export class S3JsonReferenceLoader implements ReferenceLoader<S3JsonReferenceSou
     }
   }
 
-  public async load(source: S3JsonReferenceSource): Promise<unknown> {
+  /**
+   * Reads and parses the document.
+   *
+   * @throws ReferenceSourceError (`REFERENCE_SOURCE_MISSING`, `REFERENCE_SOURCE_INVALID`, `REFERENCE_LOAD_FAILED`).
+   * @throws InvalidConfigurationError when `source` is not an `s3-json` source.
+   */
+  public async load(source: ReferenceSource): Promise<unknown> {
+    if (source.kind !== 's3-json') {
+      throw new InvalidConfigurationError(
+        `S3JsonReferenceLoader loads s3-json sources (given ${source.kind})`,
+      );
+    }
     let body: Uint8Array | undefined;
     try {
       body = await this.store(source.bucket).get(source.key);

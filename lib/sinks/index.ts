@@ -1,1 +1,3 @@
 export * from './dead-letter';
+export * from './table';
+export * from './text-files';

@@ -1,0 +1,69 @@
+import { type ErrorCode, SparklessError } from '../../core';
+
+/**
+ * Stable codes of the errors table sinks raise.
+ *
+ * They are not (yet) members of the core `ErrorCode` union, so {@link TableSinkError} passes them
+ * to `SparklessError` through a cast: `error.code` holds one of these strings at run time.
+ */
+export const TableSinkErrorCode = {
+  /** A row cannot be written as given (bad key, sequence or attribute); nothing was written. */
+  InvalidRow: 'INVALID_TABLE_ROW',
+  /** A write failed for a reason other than its condition (infrastructure: retry the whole call). */
+  WriteFailed: 'TABLE_WRITE_FAILED',
+} as const;
+
+/** One of the {@link TableSinkErrorCode} values. */
+export type TableSinkErrorCode = (typeof TableSinkErrorCode)[keyof typeof TableSinkErrorCode];
+
+/** Base class of the errors table sinks raise, with a {@link TableSinkErrorCode} and `cause`. */
+export class TableSinkError extends SparklessError {
+  public constructor(code: TableSinkErrorCode, message: string, options?: { cause?: unknown }) {
+    // The code is not in the core ErrorCode union (lib/core is not ours to extend): cast.
+    super(code as string as ErrorCode, message, options);
+  }
+}
+
+/** A row of an `upsert` call is not valid; the call wrote nothing. */
+export class InvalidTableRowError extends TableSinkError {
+  /** The row's index in the `upsert` call. */
+  public readonly rowIndex: number;
+
+  public constructor(rowIndex: number, reason: string, options?: { cause?: unknown }) {
+    super(TableSinkErrorCode.InvalidRow, `row ${rowIndex}: ${reason}`, options);
+    this.rowIndex = rowIndex;
+  }
+}
+
+/**
+ * A write failed (throttling past the SDK's retries, access denied, item too large, ...). The
+ * rows counted in `written` and `skipped` are settled; the others may or may not be written.
+ * Calling `upsert` again with the same rows is safe: what was written is skipped.
+ */
+export class TableWriteError extends TableSinkError {
+  /** The table. */
+  public readonly tableName: string;
+  /** The key of the row whose write failed. */
+  public readonly key: Readonly<Record<string, string | number>>;
+  /** Rows written before the call stopped. */
+  public readonly written: number;
+  /** Rows skipped before the call stopped. */
+  public readonly skipped: number;
+
+  public constructor(
+    tableName: string,
+    key: Readonly<Record<string, string | number>>,
+    counts: { readonly written: number; readonly skipped: number },
+    cause: unknown,
+  ) {
+    super(
+      TableSinkErrorCode.WriteFailed,
+      `writing the row with key ${JSON.stringify(key)} to table ${tableName} failed (${counts.written} rows written, ${counts.skipped} skipped before it); upsert the same rows again`,
+      { cause },
+    );
+    this.tableName = tableName;
+    this.key = key;
+    this.written = counts.written;
+    this.skipped = counts.skipped;
+  }
+}
