@@ -4,5 +4,13 @@ export type {
   ReferenceResolver,
   ReferenceSource,
 } from './reference-data';
-export { dynamoDbTable, referenceData, s3Json, staticValue } from './reference-data';
+export {
+  dynamoDbTable,
+  PIPELINE_BUCKET,
+  pipelineBucketJson,
+  referenceData,
+  s3Json,
+  staticValue,
+  withPipelineBucket,
+} from './reference-data';
 export { StaticReferenceResolver } from './static-resolver';

@@ -77,6 +77,19 @@ export function s3Json(bucket: string, key: string): ReferenceSource {
   return { kind: 's3-json', bucket, key };
 }
 
+/** Stands for the pipeline's own bucket (`SPARKLESS_CHECKPOINT_BUCKET`) in an S3 reference source. */
+export const PIPELINE_BUCKET = '${pipeline-bucket}';
+
+/** A JSON document in the pipeline's own bucket (the construct already grants the function access). */
+export function pipelineBucketJson(key: string): ReferenceSource {
+  return { kind: 's3-json', bucket: PIPELINE_BUCKET, key };
+}
+
+/** Replaces {@link PIPELINE_BUCKET} in a source by the deployed bucket's name. */
+export function withPipelineBucket(source: ReferenceSource, bucket: string): ReferenceSource {
+  return source.kind === 's3-json' && source.bucket === PIPELINE_BUCKET ? { ...source, bucket } : source;
+}
+
 /** A DynamoDB table as a {@link ReferenceSource}: a map from `keyAttribute` to item. */
 export function dynamoDbTable(tableName: string, keyAttribute: string): ReferenceSource {
   return { kind: 'dynamodb-table', tableName, keyAttribute };
