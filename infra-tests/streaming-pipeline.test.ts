@@ -16,12 +16,14 @@ import {
   type StreamingPipelineProps,
   StreamingPipelineValidationError,
 } from '../cdk/streaming-pipeline';
+import type { SourceDescriptor } from '../lib/core';
 import {
   newTestStack,
   pipelinePropsFactory,
   planFactory,
   type SynthesizedPipeline,
   synthesizePipeline,
+  textFilesPlanFactory,
   thrownBy,
 } from './support';
 
@@ -68,8 +70,8 @@ describe('Construct: StreamingPipeline', () => {
       template = synthesized.template;
       const { stack, pipeline } = synthesized;
       ids = {
-        stream: stack.resolve(pipeline.stream.streamName),
-        streamArn: stack.resolve(pipeline.stream.streamArn),
+        stream: stack.resolve(pipeline.stream?.streamName),
+        streamArn: stack.resolve(pipeline.stream?.streamArn),
         table: stack.resolve(pipeline.stateTable.tableName),
         tableArn: stack.resolve(pipeline.stateTable.tableArn),
         bucket: stack.resolve(pipeline.checkpointBucket.bucketName),
@@ -357,8 +359,9 @@ describe('Construct: StreamingPipeline', () => {
       expect(pipeline.stream).toBeInstanceOf(kinesis.Stream);
       expect(pipeline.stateTable).toBeInstanceOf(dynamodb.Table);
       expect(pipeline.checkpointBucket).toBeInstanceOf(s3.Bucket);
-      expect(pipeline.alarms.iteratorAge.alarmArn).toBeDefined();
-      expect(pipeline.eventSource.eventSourceMappingId).toBeDefined();
+      expect(pipeline.alarms.iteratorAge?.alarmArn).toBeDefined();
+      expect(pipeline.eventSource?.eventSourceMappingId).toBeDefined();
+      expect(pipeline.inputBucket).toBeUndefined();
     });
   });
 
@@ -489,7 +492,7 @@ describe('Construct: StreamingPipeline', () => {
     it('encrypts the new stream with the given key and lets the function decrypt with it', () => {
       // THEN
       const { stack, pipeline } = synthesized;
-      const keyArn = stack.resolve(pipeline.stream.encryptionKey?.keyArn);
+      const keyArn = stack.resolve(pipeline.stream?.encryptionKey?.keyArn);
       template.hasResourceProperties('AWS::Kinesis::Stream', {
         ShardCount: 4,
         StreamEncryption: { EncryptionType: 'KMS', KeyId: keyArn },
@@ -723,6 +726,87 @@ describe('Construct: StreamingPipeline', () => {
         props: () => ({ environment: { SPARKLESS_PIPELINE: 'other', DEBUG: '1' } }),
         code: Code.RESERVED_ENVIRONMENT_VARIABLE,
         message: /environment must not set the variables the construct sets \(given SPARKLESS_PIPELINE\)/,
+      },
+      {
+        title: 'a source the construct cannot wire',
+        props: () => ({ plan: planFactory({ source: { kind: 'kafka' } as unknown as SourceDescriptor }) }),
+        code: Code.UNSUPPORTED_SOURCE,
+        message:
+          /plan\.source\.kind is not a source this construct can wire \(given "kafka"\)\. Build the pipeline with fromKinesis\(\) or fromTextFiles/,
+      },
+      {
+        title: 'batchSize for a text-file pipeline',
+        props: () => ({ plan: textFilesPlanFactory(), batchSize: 500 }),
+        code: Code.KINESIS_PROP_FOR_TEXT_FILES,
+        message:
+          /batchSize applies to Kinesis pipelines only, but plan\.source is text files under "input\/" \(given 500\)\. Remove batchSize, or build the pipeline with fromKinesis\(\)/,
+      },
+      {
+        title: 'retryAttempts for a text-file pipeline',
+        props: () => ({ plan: textFilesPlanFactory(), retryAttempts: 3 }),
+        code: Code.KINESIS_PROP_FOR_TEXT_FILES,
+        message: /Remove retryAttempts \(use asyncRetryAttempts \(0 to 2\) for this source\)/,
+      },
+      {
+        title: 'a stream for a text-file pipeline',
+        props: (stack) => ({
+          plan: textFilesPlanFactory(),
+          stream: kinesis.Stream.fromStreamArn(
+            stack,
+            'Words',
+            'arn:aws:kinesis:eu-west-1:123456789012:stream/words',
+          ),
+        }),
+        code: Code.KINESIS_PROP_FOR_TEXT_FILES,
+        message:
+          /stream applies to Kinesis pipelines only, .*\(given the construct TestStack\/Words\)\. Remove stream \(use inputBucket/,
+      },
+      {
+        title: 'inputBucket for a Kinesis pipeline',
+        props: (stack) => ({ inputBucket: s3.Bucket.fromBucketName(stack, 'Input', 'words-input') }),
+        code: Code.TEXT_FILES_PROP_FOR_KINESIS,
+        message:
+          /inputBucket applies to text-file pipelines only, but plan\.source is a Kinesis stream \(given the construct TestStack\/Input\)\. Remove inputBucket .*fromTextFiles\(\{ prefix \}\)/,
+      },
+      {
+        title: 'maxEventAge for a Kinesis pipeline',
+        props: () => ({ maxEventAge: Duration.hours(1) }),
+        code: Code.TEXT_FILES_PROP_FOR_KINESIS,
+        message:
+          /maxEventAge applies to text-file pipelines only, .*\(given 1 hour\)\. Remove maxEventAge \(use maxRecordAge/,
+      },
+      {
+        title: 'asyncRetryAttempts 3',
+        props: () => ({ plan: textFilesPlanFactory(), asyncRetryAttempts: 3 }),
+        code: Code.ASYNC_RETRY_ATTEMPTS_OUT_OF_RANGE,
+        message:
+          /asyncRetryAttempts must be a whole number between 0 and 2 inclusive \(given 3\)\. Set asyncRetryAttempts to 0, 1 or 2/,
+      },
+      {
+        title: 'maxEventAge 7 hours',
+        props: () => ({ plan: textFilesPlanFactory(), maxEventAge: Duration.hours(7) }),
+        code: Code.MAX_EVENT_AGE_OUT_OF_RANGE,
+        message: /maxEventAge must be between 60 and 21600 seconds inclusive \(given 7 hours\)/,
+      },
+      {
+        title: 'the checkpoint bucket as input bucket',
+        props: (stack) => {
+          const bucket = s3.Bucket.fromBucketName(stack, 'Shared', 'shared-bucket');
+          return { plan: textFilesPlanFactory(), inputBucket: bucket, checkpointBucket: bucket };
+        },
+        code: Code.INPUT_BUCKET_IS_CHECKPOINT_BUCKET,
+        message:
+          /inputBucket must not be the checkpoint bucket: .*write-ahead log.* \(given "shared-bucket"\)\. Pass a separate inputBucket/,
+      },
+      {
+        title: 'input and checkpoint buckets with the same name',
+        props: (stack) => ({
+          plan: textFilesPlanFactory(),
+          inputBucket: s3.Bucket.fromBucketName(stack, 'In', 'same-name'),
+          checkpointBucket: s3.Bucket.fromBucketName(stack, 'Checkpoints', 'same-name'),
+        }),
+        code: Code.INPUT_BUCKET_IS_CHECKPOINT_BUCKET,
+        message: /inputBucket must not be the checkpoint bucket/,
       },
     ];
 

@@ -55,6 +55,17 @@ export function planFactory(overrides: Partial<PipelinePlan> = {}): PipelinePlan
   };
 }
 
+/** The plan of a text-file pipeline (`fromTextFiles({ prefix })`), per-batch counts, no state. */
+export function textFilesPlanFactory(overrides: Partial<PipelinePlan> = {}): PipelinePlan {
+  return planFactory({
+    name: 'test-file-word-count',
+    source: { kind: 'text-files', prefix: 'input/' },
+    statefulOperators: [],
+    needsStateStore: false,
+    ...overrides,
+  });
+}
+
 /** Props of a pipeline on the fixture handler, with overrides. */
 export function pipelinePropsFactory(
   overrides: Partial<StreamingPipelineProps> = {},

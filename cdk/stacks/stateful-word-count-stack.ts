@@ -51,7 +51,8 @@ export class SparklessStatefulWordCountStack extends Stack {
       entry: STATEFUL_WORD_COUNT_ENTRY,
     });
 
-    new CfnOutput(this, 'StreamName', { value: this.pipeline.stream.streamName });
+    const { stream } = this.pipeline;
+    if (stream !== undefined) new CfnOutput(this, 'StreamName', { value: stream.streamName });
     new CfnOutput(this, 'FunctionName', { value: this.pipeline.lambdaFunction.functionName });
     new CfnOutput(this, 'StateTableName', { value: this.pipeline.stateTable.tableName });
     new CfnOutput(this, 'CheckpointBucketName', { value: this.pipeline.checkpointBucket.bucketName });

@@ -15,6 +15,12 @@ export const StreamingPipelineErrorCode = {
   INVALID_WRITE_AHEAD_LOG_RETENTION: 'InvalidWriteAheadLogRetention',
   INVALID_ITERATOR_AGE_ALARM_THRESHOLD: 'InvalidIteratorAgeAlarmThreshold',
   RESERVED_ENVIRONMENT_VARIABLE: 'ReservedEnvironmentVariable',
+  UNSUPPORTED_SOURCE: 'UnsupportedSource',
+  KINESIS_PROP_FOR_TEXT_FILES: 'KinesisPropForTextFiles',
+  TEXT_FILES_PROP_FOR_KINESIS: 'TextFilesPropForKinesis',
+  ASYNC_RETRY_ATTEMPTS_OUT_OF_RANGE: 'AsyncRetryAttemptsOutOfRange',
+  MAX_EVENT_AGE_OUT_OF_RANGE: 'MaxEventAgeOutOfRange',
+  INPUT_BUCKET_IS_CHECKPOINT_BUCKET: 'InputBucketIsCheckpointBucket',
 } as const;
 
 /** One of the {@link StreamingPipelineErrorCode} values. */

@@ -18,9 +18,19 @@ export {
   StreamingPipelineErrorCode,
   StreamingPipelineValidationError,
 } from './errors';
+export { createInputBucket } from './input-bucket';
+export type { KinesisSource, KinesisSourceOptions } from './kinesis-source';
+export { wireKinesisSource } from './kinesis-source';
 export { createStateTable } from './state-table';
 export { StreamingPipeline } from './streaming-pipeline';
-export type { KinesisSourceProps, StreamingPipelineBaseProps, StreamingPipelineProps } from './types';
+export type { TextFilesSourceOptions } from './text-files-source';
+export { wireTextFilesSource } from './text-files-source';
+export type {
+  KinesisSourceProps,
+  StreamingPipelineBaseProps,
+  StreamingPipelineProps,
+  TextFilesSourceProps,
+} from './types';
 export { validateStreamingPipelineProps } from './validation';
 export type { WindowTriggerOptions } from './window-trigger';
 export { createWindowTrigger } from './window-trigger';

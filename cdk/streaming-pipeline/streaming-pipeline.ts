@@ -1,9 +1,9 @@
-import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,7 +14,9 @@ import { createPipelineAlarms, type PipelineAlarms } from './alarms';
 import { createCheckpointBucket } from './checkpoint-bucket';
 import { SparklessEnvironment, StreamingPipelineDefaults } from './constants';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { wireKinesisSource } from './kinesis-source';
 import { createStateTable } from './state-table';
+import { wireTextFilesSource } from './text-files-source';
 import type { StreamingPipelineProps } from './types';
 import { validateStreamingPipelineProps } from './validation';
 import { createWindowTrigger } from './window-trigger';
@@ -22,14 +24,21 @@ import { createWindowTrigger } from './window-trigger';
 const MAX_DESCRIPTION_LENGTH = 256;
 
 /**
- * A Sparkless pipeline on AWS: a Kinesis stream read by a batch-triggered Lambda function that
- * keeps exactly-once state in DynamoDB and checkpoints, write-ahead log and dead letters in S3.
+ * A Sparkless pipeline on AWS: a Lambda function fed by the plan's source (a Kinesis stream, or
+ * new text files in an S3 bucket) that keeps exactly-once state in DynamoDB and checkpoints,
+ * write-ahead log and dead letters in S3.
  *
- * It creates (or imports) the stream, bundles the handler locally with esbuild (no Docker), maps
- * the stream to the function with bisect-on-error, batch item failures, bounded retries and an SQS
- * on-failure destination, creates the state table and checkpoint bucket (or uses given ones),
- * grants the function least-privilege access, alarms on lag, errors and discarded batches and,
- * when the plan has event-time windows, schedules a window trigger.
+ * It bundles the handler locally with esbuild (no Docker), creates the state table and checkpoint
+ * bucket (or uses given ones), grants the function least-privilege access, alarms on errors and
+ * discarded work and, when the plan has event-time windows, schedules a window trigger. Per source:
+ *
+ * - `kinesis` (`fromKinesis()`): creates (or imports) an encrypted stream and maps it to the
+ *   function with bisect-on-error, batch item failures, bounded retries, `ParallelizationFactor` 1
+ *   and an SQS on-failure destination; alarms on iterator age.
+ * - `text-files` (`fromTextFiles({ prefix })`): creates (or imports) an encrypted, private, SSL-only
+ *   input bucket whose `ObjectCreated` notifications under the prefix invoke the function, grants
+ *   read on the prefix, and bounds the asynchronous invocations (retries, event age) with the SQS
+ *   queue as on-failure destination.
  *
  * @example
  * import { statefulWordCount } from '../functions/pipelines/stateful-word-count';
@@ -40,28 +49,41 @@ const MAX_DESCRIPTION_LENGTH = 256;
  *   batchSize: 500,
  *   maxRecordAge: Duration.hours(6),
  * });
- * pipeline.alarms.iteratorAge.addAlarmAction(new SnsAction(topic));
+ * pipeline.alarms.errors.addAlarmAction(new SnsAction(topic));
+ *
+ * @example
+ * import { fileStreamWordCount } from '../functions/pipelines/file-stream-word-count';
+ *
+ * const files = new StreamingPipeline(this, 'FileStreamWordCount', {
+ *   plan: fileStreamWordCount.plan, // fromTextFiles({ prefix: 'input/' })
+ *   entry: path.join(__dirname, '../functions/file-stream-word-count/handler.ts'),
+ * });
+ * files.inputBucket?.grantPut(uploader, 'input/*');
  */
 export class StreamingPipeline extends Construct {
   /** The plan this pipeline was built from. */
   public readonly plan: PipelinePlan;
   /** The state namespace passed to the function (`SPARKLESS_STATE_NAMESPACE`). */
   public readonly stateNamespace: string;
-  /** The source stream (created or imported). */
-  public readonly stream: kinesis.IStream;
+  /** The source stream (created or imported), for a Kinesis pipeline. */
+  public readonly stream?: kinesis.IStream;
+  /** The bucket whose new files the pipeline reads (created or imported), for a text-file pipeline. */
+  public readonly inputBucket?: s3.IBucket;
+  /** The key prefix the pipeline reads in {@link inputBucket}, for a text-file pipeline. */
+  public readonly inputPrefix?: string;
   /** The pipeline's Lambda function. */
   public readonly lambdaFunction: nodejs.NodejsFunction;
   /** The function's log group. */
   public readonly logGroup: logs.LogGroup;
-  /** The Kinesis event source bound to the function (its mapping id: `eventSource.eventSourceMappingId`). */
-  public readonly eventSource: KinesisEventSource;
-  /** The on-failure destination of the event source mapping. */
+  /** The Kinesis event source bound to the function (its mapping id: `eventSource.eventSourceMappingId`), for a Kinesis pipeline. */
+  public readonly eventSource?: KinesisEventSource;
+  /** The on-failure destination: of the event source mapping (Kinesis) or of the asynchronous invocations (text files). */
   public readonly deadLetterQueue: sqs.Queue;
   /** The table for state, offsets and the batch ledger (created or given). */
   public readonly stateTable: dynamodb.ITable;
   /** The bucket for checkpoints, the write-ahead log and dead letters (created or given). */
   public readonly checkpointBucket: s3.IBucket;
-  /** The alarms on lag, function errors and discarded batches. */
+  /** The alarms on lag (Kinesis), function errors and discarded batches or events. */
   public readonly alarms: PipelineAlarms;
   /** The scheduled window trigger, present when `plan.needsWindowTrigger` is true. */
   public readonly windowTrigger?: events.Rule;
@@ -79,7 +101,7 @@ export class StreamingPipeline extends Construct {
     this.plan = props.plan;
     this.stateNamespace = props.stateNamespace ?? props.plan.name;
 
-    this.stream = props.stream ?? this.createStream(props, removalPolicy);
+    const source = props.plan.source;
     this.stateTable = props.stateTable ?? createStateTable(this, removalPolicy);
     this.checkpointBucket =
       props.checkpointBucket ??
@@ -104,7 +126,8 @@ export class StreamingPipeline extends Construct {
       runtime: props.runtime ?? lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? defaults.MEMORY_SIZE_MB,
-      timeout: props.timeout ?? defaults.TIMEOUT,
+      timeout:
+        props.timeout ?? (source.kind === 'text-files' ? defaults.TEXT_FILES_TIMEOUT : defaults.TIMEOUT),
       logGroup: this.logGroup,
       environment: {
         ...props.environment,
@@ -130,24 +153,35 @@ export class StreamingPipeline extends Construct {
     this.stateTable.grantReadWriteData(this.lambdaFunction);
     this.checkpointBucket.grantReadWrite(this.lambdaFunction);
 
-    this.eventSource = new KinesisEventSource(this.stream, {
-      startingPosition: props.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON,
-      startingPositionTimestamp: props.startingPositionTimestamp,
-      batchSize: props.batchSize ?? defaults.BATCH_SIZE,
-      maxBatchingWindow: props.maxBatchingWindow ?? defaults.MAX_BATCHING_WINDOW,
-      parallelizationFactor: defaults.PARALLELIZATION_FACTOR,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: props.retryAttempts ?? defaults.RETRY_ATTEMPTS,
-      maxRecordAge: props.maxRecordAge ?? defaults.MAX_RECORD_AGE,
-      onFailure: new SqsDlq(this.deadLetterQueue),
-    });
-    this.lambdaFunction.addEventSource(this.eventSource);
+    const deadLetterQueue = this.deadLetterQueue;
+    const lambdaFunction = this.lambdaFunction;
+    if (source.kind === 'kinesis') {
+      const kinesisSource = wireKinesisSource(this, {
+        props,
+        lambdaFunction,
+        deadLetterQueue,
+        removalPolicy,
+      });
+      this.stream = kinesisSource.stream;
+      this.eventSource = kinesisSource.eventSource;
+    } else if (source.kind === 'text-files') {
+      this.inputPrefix = source.prefix;
+      this.inputBucket = wireTextFilesSource(this, {
+        props,
+        prefix: source.prefix,
+        lambdaFunction,
+        deadLetterQueue,
+        removalPolicy,
+      });
+    }
 
     this.alarms = createPipelineAlarms(this, {
-      lambdaFunction: this.lambdaFunction,
-      deadLetterQueue: this.deadLetterQueue,
-      iteratorAgeThreshold: props.iteratorAgeAlarmThreshold ?? defaults.ITERATOR_AGE_ALARM_THRESHOLD,
+      lambdaFunction,
+      deadLetterQueue,
+      sourceKind: source.kind,
+      ...(source.kind === 'kinesis'
+        ? { iteratorAgeThreshold: props.iteratorAgeAlarmThreshold ?? defaults.ITERATOR_AGE_ALARM_THRESHOLD }
+        : {}),
     });
 
     if (props.plan.needsWindowTrigger) {
@@ -157,33 +191,5 @@ export class StreamingPipeline extends Construct {
         pipelineName: props.plan.name,
       });
     }
-  }
-
-  private createStream(props: StreamingPipelineProps, removalPolicy: RemovalPolicy): kinesis.Stream {
-    const streamProps = props.streamProps ?? {};
-    const retentionPeriod = streamProps.retentionPeriod ?? StreamingPipelineDefaults.STREAM_RETENTION;
-    const maxRecordAge = props.maxRecordAge ?? StreamingPipelineDefaults.MAX_RECORD_AGE;
-    if (
-      !retentionPeriod.isUnresolved() &&
-      !maxRecordAge.isUnresolved() &&
-      maxRecordAge.toMilliseconds() >= retentionPeriod.toMilliseconds()
-    ) {
-      Annotations.of(this).addWarningV2(
-        'sparkless:maxRecordAgeReachesStreamRetention',
-        `maxRecordAge (${maxRecordAge.toHumanString()}) is not shorter than the stream's retention ` +
-          `(${retentionPeriod.toHumanString()}): batches discarded to the dead-letter queue cannot be re-read. ` +
-          'Lower maxRecordAge or raise streamProps.retentionPeriod.',
-      );
-    }
-    return new kinesis.Stream(this, 'Stream', {
-      removalPolicy,
-      ...streamProps,
-      retentionPeriod,
-      encryption:
-        streamProps.encryption ??
-        (streamProps.encryptionKey === undefined
-          ? kinesis.StreamEncryption.MANAGED
-          : kinesis.StreamEncryption.KMS),
-    });
   }
 }

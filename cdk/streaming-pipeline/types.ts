@@ -13,7 +13,8 @@ import type { PipelinePlan } from '../../lib/core/plan/types';
 export interface StreamingPipelineBaseProps {
   /**
    * The pipeline's plan (`pipeline.plan`): its name names the function's `SPARKLESS_PIPELINE`
-   * and the default state namespace; `needsWindowTrigger` adds the scheduled window trigger.
+   * and the default state namespace; its source selects a Kinesis stream or an input bucket;
+   * `needsWindowTrigger` adds the scheduled window trigger.
    */
   readonly plan: PipelinePlan;
 
@@ -55,9 +56,11 @@ export interface StreamingPipelineBaseProps {
 
   /**
    * The function's timeout (1 second to 15 minutes). A batch that times out is retried by Lambda;
-   * the write-ahead log makes the retry replay it exactly once.
+   * the write-ahead log makes the retry replay it exactly once. A text-file invocation reads whole
+   * objects, so its default is longer; a file that does not fit resumes after its committed lines
+   * on the retry.
    *
-   * @default Duration.minutes(1)
+   * @default Duration.minutes(1) for a Kinesis pipeline, Duration.minutes(5) for a text-file pipeline
    */
   readonly timeout?: Duration;
 
@@ -116,7 +119,7 @@ export interface StreamingPipelineBaseProps {
 
   /**
    * What happens to the resources this construct creates and that hold data (state table,
-   * checkpoint bucket, stream, dead-letter queue, log group) when they leave the stack. With
+   * checkpoint bucket, stream or input bucket, dead-letter queue, log group) when they leave the stack. With
    * `DESTROY` the bucket must be empty before deletion. None of these resources supports `SNAPSHOT`,
    * which is treated as `RETAIN`.
    *
@@ -131,14 +134,6 @@ export interface StreamingPipelineBaseProps {
    * @default Duration.days(7)
    */
   readonly writeAheadLogRetention?: Duration;
-
-  /**
-   * The `IteratorAge` (age of the newest record the function has read) above which the lag alarm
-   * fires, when it stays above for 3 consecutive minutes.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly iteratorAgeAlarmThreshold?: Duration;
 
   /**
    * How often the scheduled window trigger invokes the function with `{ "sparkless": "tick" }` so
@@ -227,9 +222,58 @@ export interface KinesisSourceProps {
    * @default 1
    */
   readonly parallelizationFactor?: number;
+
+  /**
+   * The `IteratorAge` (age of the newest record the function has read) above which the lag alarm
+   * fires, when it stays above for 3 consecutive minutes.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly iteratorAgeAlarmThreshold?: Duration;
 }
 
 /**
- * Props of {@link StreamingPipeline}.
+ * Props of the text-file source (`pipeline(...).fromTextFiles({ prefix })`, Spark's
+ * `textFileStream`): the input bucket, whose `ObjectCreated` notifications under the plan's prefix
+ * invoke the function asynchronously, one object per event.
+ *
+ * Lambda retries a failed invocation up to {@link asyncRetryAttempts} times, then sends the event
+ * (the object's key and ETag) to the encrypted SQS dead-letter queue; re-invoking the function with
+ * it later processes the object exactly once. Only objects created after the notification exists
+ * are read (Spark's `newFilesOnly`).
  */
-export interface StreamingPipelineProps extends StreamingPipelineBaseProps, KinesisSourceProps {}
+export interface TextFilesSourceProps {
+  /**
+   * An existing bucket to read new text files from. Its notifications under the plan's prefix are
+   * added next to any it already has. It must not be the checkpoint bucket.
+   *
+   * @default - a new bucket: S3-managed encryption, all public access blocked, SSL enforced,
+   *   incomplete multipart uploads aborted after a day, and the construct's `removalPolicy`
+   */
+  readonly inputBucket?: s3.IBucket;
+
+  /**
+   * How many times Lambda retries a failed invocation (0 to 2, Lambda's limit for asynchronous
+   * invocations) before sending the event to the dead-letter queue. Retries skip the lines the
+   * failed attempt committed.
+   *
+   * @default 2
+   */
+  readonly asyncRetryAttempts?: number;
+
+  /**
+   * How long Lambda keeps an event it could not process yet (throttling, retries) before sending it
+   * to the dead-letter queue (60 seconds to 6 hours).
+   *
+   * @default Duration.hours(6)
+   */
+  readonly maxEventAge?: Duration;
+}
+
+/**
+ * Props of {@link StreamingPipeline}: the base props, plus those of the plan's source
+ * (`plan.source.kind`): {@link KinesisSourceProps} for `fromKinesis()`, {@link TextFilesSourceProps}
+ * for `fromTextFiles()`. Props of the other source are refused at synth.
+ */
+export interface StreamingPipelineProps
+  extends StreamingPipelineBaseProps, KinesisSourceProps, TextFilesSourceProps {}

@@ -1,8 +1,9 @@
-import { type Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type { SourceDescriptor } from '../../lib/core/pipeline/pipeline';
 import { SparklessEnvironment, StreamingPipelineLimits } from './constants';
 import { StreamingPipelineErrorCode, StreamingPipelineValidationError } from './errors';
-import type { StreamingPipelineProps } from './types';
+import type { KinesisSourceProps, StreamingPipelineProps, TextFilesSourceProps } from './types';
 
 interface Check {
   readonly code: StreamingPipelineErrorCode;
@@ -86,7 +87,128 @@ function suggestName(value: string): string {
   return cleaned === '' ? 'my-pipeline' : cleaned;
 }
 
-function source(props: StreamingPipelineProps): Check[] {
+/** A prop that belongs to one source only, and what to use for the other source instead, if anything. */
+interface SourceOnlyProp<P> {
+  readonly prop: keyof P & string;
+  readonly instead?: string;
+}
+
+const KINESIS_ONLY_PROPS: ReadonlyArray<SourceOnlyProp<KinesisSourceProps>> = [
+  { prop: 'stream', instead: 'inputBucket' },
+  { prop: 'streamProps' },
+  { prop: 'startingPosition' },
+  { prop: 'startingPositionTimestamp' },
+  { prop: 'batchSize' },
+  { prop: 'maxBatchingWindow' },
+  { prop: 'retryAttempts', instead: 'asyncRetryAttempts (0 to 2)' },
+  { prop: 'maxRecordAge', instead: 'maxEventAge' },
+  { prop: 'parallelizationFactor' },
+  { prop: 'iteratorAgeAlarmThreshold' },
+];
+
+const TEXT_FILES_ONLY_PROPS: ReadonlyArray<SourceOnlyProp<TextFilesSourceProps>> = [
+  { prop: 'inputBucket', instead: 'stream or streamProps' },
+  { prop: 'asyncRetryAttempts', instead: 'retryAttempts' },
+  { prop: 'maxEventAge', instead: 'maxRecordAge' },
+];
+
+/** A prop value rendered for a message. */
+function describeGiven(value: unknown): string {
+  if (value instanceof Duration) return value.isUnresolved() ? 'a token' : value.toHumanString();
+  if (typeof value === 'number') return Token.isUnresolved(value) ? 'a token' : String(value);
+  if (typeof value === 'string') return Token.isUnresolved(value) ? 'a token' : JSON.stringify(value);
+  const path = (value as { node?: { path?: unknown } } | null)?.node?.path;
+  if (typeof path === 'string') return `the construct ${path}`;
+  return typeof value === 'object' && value !== null ? 'an object' : String(value);
+}
+
+function describeSource(source: SourceDescriptor): string {
+  return source.kind === 'text-files'
+    ? `text files under ${JSON.stringify(source.prefix)}`
+    : 'a Kinesis stream';
+}
+
+/** Props of the other source, given anyway. */
+function foreignProps(props: StreamingPipelineProps): Check[] {
+  const source = props.plan.source;
+  const kinesis = source.kind === 'kinesis';
+  const foreign: ReadonlyArray<SourceOnlyProp<StreamingPipelineProps>> = kinesis
+    ? TEXT_FILES_ONLY_PROPS
+    : KINESIS_ONLY_PROPS;
+  return foreign
+    .filter(({ prop }) => props[prop] !== undefined)
+    .map(({ prop, instead }) => ({
+      code: kinesis
+        ? StreamingPipelineErrorCode.TEXT_FILES_PROP_FOR_KINESIS
+        : StreamingPipelineErrorCode.KINESIS_PROP_FOR_TEXT_FILES,
+      property: prop,
+      given: describeGiven(props[prop]),
+      problem: `applies to ${kinesis ? 'text-file' : 'Kinesis'} pipelines only, but plan.source is ${describeSource(source)}`,
+      fix:
+        `Remove ${prop}${instead === undefined ? '' : ` (use ${instead} for this source)`}, or build the pipeline with ` +
+        `${kinesis ? 'fromTextFiles({ prefix })' : 'fromKinesis()'} if it should read ${kinesis ? 'text files' : 'a stream'}.`,
+    }));
+}
+
+function sameBucket(props: StreamingPipelineProps): boolean {
+  const { inputBucket, checkpointBucket } = props;
+  if (inputBucket === undefined || checkpointBucket === undefined) return false;
+  if (inputBucket === checkpointBucket) return true;
+  const [a, b] = [inputBucket.bucketName, checkpointBucket.bucketName];
+  return !Token.isUnresolved(a) && !Token.isUnresolved(b) && a === b;
+}
+
+function textFilesSource(props: StreamingPipelineProps): Array<Check | undefined> {
+  const limits = StreamingPipelineLimits;
+  return [
+    sameBucket(props)
+      ? {
+          code: StreamingPipelineErrorCode.INPUT_BUCKET_IS_CHECKPOINT_BUCKET,
+          property: 'inputBucket',
+          given: describeGiven(props.inputBucket?.bucketName),
+          problem:
+            'must not be the checkpoint bucket: the function writes its write-ahead log there, which would notify it again',
+          fix: 'Pass a separate inputBucket, or omit it for a new one.',
+        }
+      : undefined,
+    integerRange(
+      'asyncRetryAttempts',
+      props.asyncRetryAttempts,
+      limits.ASYNC_RETRY_ATTEMPTS,
+      StreamingPipelineErrorCode.ASYNC_RETRY_ATTEMPTS_OUT_OF_RANGE,
+      'Set asyncRetryAttempts to 0, 1 or 2 (Lambda retries asynchronous invocations at most twice), or omit it for 2.',
+    ),
+    durationRange(
+      'maxEventAge',
+      props.maxEventAge,
+      limits.MAX_EVENT_AGE_SECONDS,
+      StreamingPipelineErrorCode.MAX_EVENT_AGE_OUT_OF_RANGE,
+      'Set maxEventAge between Duration.seconds(60) and Duration.hours(6), or omit it for 6 hours.',
+    ),
+  ];
+}
+
+function source(props: StreamingPipelineProps): Array<Check | undefined> {
+  const kind: string = props.plan.source.kind;
+  if (kind !== 'kinesis' && kind !== 'text-files') {
+    return [
+      {
+        code: StreamingPipelineErrorCode.UNSUPPORTED_SOURCE,
+        property: 'plan.source.kind',
+        given: JSON.stringify(kind),
+        problem: 'is not a source this construct can wire',
+        fix: 'Build the pipeline with fromKinesis() or fromTextFiles({ prefix }).',
+      },
+    ];
+  }
+  const foreign = foreignProps(props);
+  if (foreign.length > 0) return foreign;
+  return kind === 'kinesis'
+    ? [...kinesisSource(props), ...eventSourceMapping(props)]
+    : textFilesSource(props);
+}
+
+function kinesisSource(props: StreamingPipelineProps): Check[] {
   const checks: Check[] = [];
   if (props.stream !== undefined && props.streamProps !== undefined) {
     checks.push({
@@ -238,7 +360,6 @@ export function validateStreamingPipelineProps(props: StreamingPipelineProps, co
     name('plan.name', props.plan.name, StreamingPipelineErrorCode.INVALID_PLAN_NAME),
     name('stateNamespace', props.stateNamespace, StreamingPipelineErrorCode.INVALID_STATE_NAMESPACE),
     ...source(props),
-    ...eventSourceMapping(props),
     ...lambdaFunction(props),
     ...operations(props),
   ];

@@ -9,7 +9,7 @@ import {
   s3EventToObjects,
   type TextBatchOptions,
 } from '../sources/s3-files';
-import { ObjectsFailedError } from './errors';
+import { type ObjectFailure, ObjectsFailedError } from './errors';
 import { assertSourceKind, createRuntimeLoader, type HandlerOptions, type PipelineRuntime } from './runtime';
 
 /** Options of {@link createS3Handler}: the shared {@link HandlerOptions} and how objects are cut into batches. */
@@ -33,21 +33,35 @@ export type IgnoredReason = Exclude<ObjectKeyClass, typeof ObjectKeyClass.Input>
 
 /** The outcome of one object, as the S3 handler returns it (Lambda ignores it for asynchronous invocations; tests and the local poller read it). */
 export interface ObjectOutcome {
+  /** The bucket. */
   readonly bucket: string;
   /** The object key (decoded). */
   readonly key: string;
+  /** What became of the object. */
   readonly status: ObjectStatus;
-  /** Why it was ignored, for `ignored` objects. */
+  /**
+   * Why it was ignored, for `ignored` objects.
+   *
+   * @default absent for other statuses
+   */
   readonly reason?: IgnoredReason;
-  /** The partition id of the version read, for `processed` objects. */
+  /**
+   * The partition id of the version read, for `processed` objects.
+   *
+   * @default absent for other statuses
+   */
   readonly partition?: string;
-  /** The ETag of the version read, for `processed` objects. */
+  /**
+   * The ETag of the version read, for `processed` objects.
+   *
+   * @default absent for other statuses
+   */
   readonly eTag?: string;
   /** Lines read. */
   readonly lines: number;
   /** Batches committed (a re-delivered object commits none). */
   readonly batchesCommitted: number;
-  /** Lines skipped because a previous invocation had committed them. */
+  /** Lines not run as new: committed by an earlier invocation, or by the replay of its open batch in this one. */
   readonly skippedLines: number;
   /** Lines and elements dead-lettered. */
   readonly deadLetters: number;
@@ -99,7 +113,7 @@ export function createS3Handler(pipeline: Pipeline, options: S3HandlerOptions = 
     const runtime = await load();
     const refs = s3EventToObjects(event);
     const objects: ObjectOutcome[] = [];
-    const failures: Array<{ bucket: string; key: string; error: unknown }> = [];
+    const failures: ObjectFailure[] = [];
     for (const ref of refs) {
       try {
         objects.push(await processObject(runtime, ref, source.prefix, batchOptions));

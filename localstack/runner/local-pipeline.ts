@@ -2,9 +2,6 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Pipeline } from '../../lib/core';
 import { createKinesisHandler, type KinesisHandler } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
-import type { DeadLetterEntry } from '../../lib/sinks';
-import { DynamoDbKeyedStateStore } from '../../lib/state';
-import { getJson, S3ObjectStore } from '../../lib/storage';
 import { type AwsClients, createAwsClients } from '../clients';
 import {
   type JsonFileCheckpointStore,
@@ -13,6 +10,7 @@ import {
 } from '../event-source-mapping';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { ensureStream, type ProducedRecord, putRecords } from '../setup/stream';
+import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
 
 /** Options of {@link deployLocalPipeline}. */
 export interface LocalPipelineOptions {
@@ -45,19 +43,13 @@ export interface LocalPipelineOptions {
 }
 
 /** A pipeline deployed on a local stack: its stream, handler and event source mapping. */
-export interface LocalPipeline {
+export interface LocalPipeline extends PipelineReaders {
   readonly clients: AwsClients;
   readonly streamName: string;
   readonly handler: KinesisHandler;
   readonly mapping: KinesisEventSourceMapping;
   /** Puts records into the stream, in order. */
   produce(records: readonly ProducedRecord[]): Promise<void>;
-  /** Every live state of a stateful operator, keyed by decoded key. */
-  readState(operatorId: string): Promise<Map<unknown, unknown>>;
-  /** Every dead-letter entry of the pipeline's namespace. */
-  readDeadLetters(): Promise<DeadLetterEntry[]>;
-  /** Lambda on-failure destination records written by the mapping. */
-  readOnFailureRecords(): Promise<unknown[]>;
 }
 
 /**
@@ -91,8 +83,6 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     ...(options.print === undefined ? {} : { print: options.print }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
-  const objects = new S3ObjectStore({ client: clients.s3, bucket });
-  const onFailurePrefix = `on-failure/${namespace}/`;
   const mapping = new KinesisEventSourceMapping({
     kinesis: clients.kinesis,
     streamName,
@@ -111,7 +101,7 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     pollIntervalMs: options.mapping?.pollIntervalMs ?? 100,
     ...(options.checkpointStore === undefined ? {} : { checkpointStore: options.checkpointStore }),
     onFailure: async (record) => {
-      const key = `${onFailurePrefix}${record.KinesisBatchInfo.shardId}/${record.KinesisBatchInfo.startSequenceNumber}.json`;
+      const key = `${onFailurePrefix(namespace)}${record.KinesisBatchInfo.shardId}/${record.KinesisBatchInfo.startSequenceNumber}.json`;
       await clients.s3.send(
         new PutObjectCommand({
           Bucket: bucket,
@@ -122,22 +112,12 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
       );
     },
   });
-  const state = new DynamoDbKeyedStateStore({ client: clients.dynamodb, tableName, namespace });
   return {
     clients,
     streamName,
     handler,
     mapping,
     produce: (records) => putRecords(clients.kinesis, streamName, records),
-    readState: async (operatorId) =>
-      new Map([...(await state.scan(operatorId))].map(([keyId, value]) => [JSON.parse(keyId), value])),
-    readDeadLetters: async () => readAll<DeadLetterEntry>(objects, `dead-letter/${namespace}/`),
-    readOnFailureRecords: async () => readAll<unknown>(objects, onFailurePrefix),
+    ...createPipelineReaders({ dynamodb: clients.dynamodb, s3: clients.s3, tableName, bucket, namespace }),
   };
-}
-
-async function readAll<T>(objects: S3ObjectStore, prefix: string): Promise<T[]> {
-  const keys = await objects.list(prefix);
-  const entries = await Promise.all(keys.map((key) => getJson<T>(objects, key)));
-  return entries.filter((entry): entry is Awaited<T> & T => entry !== undefined);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbPartitionLedgerStore } from '../../lib/ledger';
 import { DynamoDbKeyedStateStore } from '../../lib/state';
 import { S3ObjectStore } from '../../lib/storage';
+import { DynamoDbWindowProgressStore } from '../../lib/windows';
 import { createAwsClients } from '../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
@@ -39,6 +40,7 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
           state: new DynamoDbKeyedStateStore(table),
           ledger: new DynamoDbPartitionLedgerStore(table),
           objects,
+          progress: new DynamoDbWindowProgressStore(table),
         },
         { partitions: 2, recordsPerPartition: 12 + (seed % 10), maxBatchSize: 8 },
       );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryPartitionLedgerStore } from '../../lib/ledger';
 import { MemoryKeyedStateStore } from '../../lib/state';
 import { MemoryObjectStore } from '../../lib/storage';
+import { MemoryWindowProgressStore } from '../../lib/windows';
 import { expectInvariantsHeld, runTrial } from './trial';
 
 const TRIALS = Number(process.env.SPARKLESS_FAULT_TRIALS ?? 1000);
@@ -19,6 +20,7 @@ describe('Invariant: exactly-once state under injected faults (in-memory twin)',
           state: new MemoryKeyedStateStore(),
           ledger: new MemoryPartitionLedgerStore(),
           objects: new MemoryObjectStore(),
+          progress: new MemoryWindowProgressStore(),
         },
         { partitions: 1 + (seed % 3), recordsPerPartition: 20 + (seed % 30), maxBatchSize: 12 },
       );

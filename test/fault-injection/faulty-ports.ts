@@ -1,6 +1,7 @@
 import type { LedgerEntry, PartitionLedgerStore } from '../../lib/ledger';
 import type { KeyedStateStore, PutResult, StoredState } from '../../lib/state';
 import type { ObjectStore } from '../../lib/storage';
+import type { WindowProgressStore } from '../../lib/windows';
 import type { SeededRandom } from './random';
 
 /** The error a simulated crash throws. */
@@ -88,5 +89,20 @@ export function faultyObjectStore(inner: ObjectStore, faults: FaultInjector): Ob
     put: (key, body, contentType) => faults.write('objects.put', () => inner.put(key, body, contentType)),
     get: (key) => faults.read('objects.get', () => inner.get(key)),
     list: (prefix) => inner.list(prefix),
+  };
+}
+
+/** A {@link WindowProgressStore} whose calls crash at random. */
+export function faultyProgressStore(inner: WindowProgressStore, faults: FaultInjector): WindowProgressStore {
+  return {
+    read: (operatorId) => faults.read('progress.read', () => inner.read(operatorId)),
+    addPanes: (operatorId, panes) =>
+      faults.write('progress.addPanes', () => inner.addPanes(operatorId, panes)),
+    removePanes: (operatorId, panes) =>
+      faults.write('progress.removePanes', () => inner.removePanes(operatorId, panes)),
+    advanceFrontier: (operatorId, end) =>
+      faults.write('progress.advanceFrontier', () => inner.advanceFrontier(operatorId, end)),
+    readClockFloor: () => faults.read('progress.readClockFloor', () => inner.readClockFloor()),
+    raiseClockFloor: (to) => faults.write('progress.raiseClockFloor', () => inner.raiseClockFloor(to)),
   };
 }

@@ -1,13 +1,27 @@
 import { expect } from 'vitest';
 import { WriteAheadLog } from '../../lib/checkpoint';
-import { decodeUtf8, pipeline, type SourceRecord } from '../../lib/core';
+import {
+  decodeUtf8,
+  ManualClock,
+  pipeline,
+  type SourceRecord,
+  slidingWindows,
+  windowEndsContaining,
+} from '../../lib/core';
 import type { PartitionLedgerStore } from '../../lib/ledger';
 import { BatchExecutor } from '../../lib/runtime';
 import { ObjectStoreDeadLetterSink } from '../../lib/sinks';
 import type { KeyedStateStore } from '../../lib/state';
 import type { ObjectStore } from '../../lib/storage';
+import { WindowFirer, type WindowProgressStore } from '../../lib/windows';
 import { sequenceNumber } from '../factories/records';
-import { FaultInjector, faultyLedgerStore, faultyObjectStore, faultyStateStore } from './faulty-ports';
+import {
+  FaultInjector,
+  faultyLedgerStore,
+  faultyObjectStore,
+  faultyProgressStore,
+  faultyStateStore,
+} from './faulty-ports';
 import { SeededRandom } from './random';
 
 /** The durable stores a trial runs against (fresh, empty namespace per trial). */
@@ -16,6 +30,7 @@ export interface TrialStores {
   readonly state: KeyedStateStore;
   readonly ledger: PartitionLedgerStore;
   readonly objects: ObjectStore;
+  readonly progress: WindowProgressStore;
 }
 
 /** The size of a trial. */
@@ -44,7 +59,16 @@ export interface TrialReport {
   readonly unstableBatchIds: string[];
   /** Records seen by foreachBatch in no batch or in more than one distinct batch (must be empty). */
   readonly batchCoverageErrors: string[];
+  /** Per window end, the word counts of a plain loop over all good records, and those the pipeline fired. */
+  readonly expectedWindows: Record<string, Record<string, number>>;
+  readonly firedWindows: Record<string, Record<string, number>>;
+  /** Windows whose results differed between two firings (must be empty). */
+  readonly unstableWindows: string[];
 }
+
+/** The trial's windows: 6 s sliding by 2 s, with enough lateness that no record of the trial is late. */
+const TRIAL_WINDOWS = slidingWindows({ lengthMs: 6_000, slideMs: 2_000, allowedLatenessMs: 60_000 });
+const TRIAL_START = 1_700_000_000_000;
 
 const VOCABULARY = ['spark', 'lambda', 'kinesis', 'state', 'window', 'shard', 'exactly', 'once'];
 const encoder = new TextEncoder();
@@ -70,19 +94,45 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     if (seen === undefined) observedBatches.set(context.batchId, content);
     else if (seen !== content) unstableBatchIds.push(context.batchId);
   });
-  source
+  const words = source
     .map((record) => decodeUtf8(record.value))
     .flatMap((line) => {
       if (line.includes('boom')) throw new Error('user code rejects boom');
       return line.split(' ');
     })
-    .mapToPair((word) => [word, 1])
+    .mapToPair((word) => [word, 1]);
+  words
     .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
       name: 'counts',
     })
     .print();
+  const firedWindows: Record<string, Record<string, number>> = {};
+  const unstableWindows: string[] = [];
+  words
+    .reduceByKeyAndWindow((a, b) => a + b, TRIAL_WINDOWS, { name: 'windowed-counts', paneShards: 2 })
+    .foreachBatch((pairs, context) => {
+      const end = String(context.window?.end);
+      const counts = Object.fromEntries(pairs);
+      if (firedWindows[end] !== undefined && JSON.stringify(firedWindows[end]) !== JSON.stringify(counts)) {
+        unstableWindows.push(end);
+      }
+      firedWindows[end] = counts;
+    });
 
   const faultyObjects = faultyObjectStore(stores.objects, faults);
+  const clock = new ManualClock(TRIAL_START);
+  const newFirer = () =>
+    new WindowFirer({
+      pipeline: trialPipeline,
+      namespace: stores.namespace,
+      ledger: faultyLedgerStore(stores.ledger, faults),
+      progress: faultyProgressStore(stores.progress, faults),
+      state: faultyStateStore(stores.state, faults),
+      deadLetters: new ObjectStoreDeadLetterSink(faultyObjects, stores.namespace),
+      clock,
+      idleTimeoutMs: 3_600_000,
+      print: () => undefined,
+    });
   let invocations = 0;
   const newExecutor = () =>
     new BatchExecutor({
@@ -94,6 +144,9 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
       deadLetters: new ObjectStoreDeadLetterSink(faultyObjects, stores.namespace),
       print: () => undefined,
       stateWriteConcurrency: random.int(1, 8),
+      clock,
+      windowProgress: faultyProgressStore(stores.progress, faults),
+      windowFirer: newFirer(),
     });
   const zombies: Promise<unknown>[] = [];
 
@@ -103,6 +156,13 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     let nextSize = random.int(1, shape.maxBatchSize);
     while (position < records.length) {
       if (++invocations > 400) faults.enabled = false;
+      clock.advance(50);
+      if (random.chance(0.1))
+        zombies.push(
+          newFirer()
+            .fire()
+            .catch(() => undefined),
+        );
       const overlap = position > 0 && random.chance(0.1) ? random.int(1, Math.min(position, 4)) : 0;
       const batch = records.slice(position - overlap, position + nextSize);
       const attempt = executor.processPartition(partition, batch);
@@ -127,6 +187,9 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
   };
   await Promise.all([...input.byPartition].map(([partition, records]) => consume(partition, records)));
   await Promise.all(zombies);
+  faults.enabled = false;
+  clock.advance(2 * 3_600_000);
+  await newFirer().fire();
 
   return {
     seed,
@@ -157,24 +220,30 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     ),
     unstableBatchIds,
     batchCoverageErrors: coverageErrors(input, observedBatches),
+    expectedWindows: input.expectedWindows,
+    firedWindows,
+    unstableWindows,
   };
 }
 
 interface TrialInput {
   readonly byPartition: Map<string, SourceRecord[]>;
   readonly expectedCounts: Record<string, number>;
+  readonly expectedWindows: Record<string, Record<string, number>>;
   readonly poison: string[];
 }
 
 function generateInput(random: SeededRandom, shape: TrialShape): TrialInput {
   const byPartition = new Map<string, SourceRecord[]>();
   const expectedCounts: Record<string, number> = {};
+  const expectedWindows: Record<string, Record<string, number>> = {};
   const poison: string[] = [];
   for (let p = 0; p < shape.partitions; p++) {
     const partition = `shardId-00000000000${p}`;
     const records: SourceRecord[] = [];
     for (let n = 0; n < shape.recordsPerPartition; n++) {
       const offset = sequenceNumber(n * 7 + p);
+      const arrivalTime = TRIAL_START + n * 700 + random.int(-1_500, 1_500);
       const roll = random.next();
       let value: Uint8Array;
       if (roll < 0.03) {
@@ -186,13 +255,18 @@ function generateInput(random: SeededRandom, shape: TrialShape): TrialInput {
       } else {
         const words = Array.from({ length: random.int(1, 5) }, () => random.pick(VOCABULARY));
         for (const word of words) expectedCounts[word] = (expectedCounts[word] ?? 0) + 1;
+        for (const end of windowEndsContaining(TRIAL_WINDOWS, arrivalTime)) {
+          const window = expectedWindows[String(end)] ?? {};
+          for (const word of words) window[word] = (window[word] ?? 0) + 1;
+          expectedWindows[String(end)] = window;
+        }
         value = encoder.encode(words.join(' '));
       }
-      records.push({ partition, offset, key: `k${n}`, value, arrivalTime: 1_700_000_000_000 + n });
+      records.push({ partition, offset, key: `k${n}`, value, arrivalTime });
     }
     byPartition.set(partition, records);
   }
-  return { byPartition, expectedCounts, poison };
+  return { byPartition, expectedCounts, expectedWindows, poison };
 }
 
 async function deadLetteredRecords(stores: TrialStores): Promise<string[]> {
@@ -236,4 +310,6 @@ export function expectInvariantsHeld(report: TrialReport): void {
   expect({ seed, committed: report.actualCommitted }).toEqual({ seed, committed: report.expectedCommitted });
   expect({ seed, unstable: report.unstableBatchIds }).toEqual({ seed, unstable: [] });
   expect({ seed, coverage: report.batchCoverageErrors }).toEqual({ seed, coverage: [] });
+  expect({ seed, windows: report.firedWindows }).toEqual({ seed, windows: report.expectedWindows });
+  expect({ seed, unstableWindows: report.unstableWindows }).toEqual({ seed, unstableWindows: [] });
 }

@@ -23,3 +23,6 @@ export const INTERNAL_KEY_PREFIXES: readonly string[] = [
   'checkpoints/',
   'on-failure/',
 ];
+
+/** How many times a body that fails mid-way is resumed (ranged GetObject) before the object fails. */
+export const MAX_BODY_RESUMES = 5;

@@ -1,4 +1,5 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_BODY_RESUMES } from './constants';
 import { ObjectReadError } from './errors';
 import { normalizeETag, objectPartition } from './object-partition';
 import { toRecordBatches } from './record-batches';
@@ -6,6 +7,8 @@ import type { S3ObjectRef, TextBatchOptions, TextObject } from './types';
 
 /** Error names S3 uses when the object (version) no longer exists. */
 const MISSING = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
+
+type Body = NonNullable<GetObjectCommandOutput['Body']>;
 
 /**
  * Opens one object for reading as text lines: a GetObject whose body is streamed, line by line,
@@ -16,8 +19,13 @@ const MISSING = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
  * that of the version actually read (its ETag), so what is counted always matches its id; the
  * newer version's own notification is then a no-op.
  *
+ * The body is pulled only as batches are consumed, so a slow batch (state writes under
+ * throttling) can outlast the connection's idle timeout: a body that fails mid-way is resumed
+ * with a ranged GetObject from the byte reached, of the same version (`IfMatch` the ETag, and the
+ * ETag checked), up to 5 times per object.
+ *
  * @returns the opened object, or `undefined` when it (or the version) no longer exists
- * @throws {@link ObjectReadError} when GetObject or reading the body fails
+ * @throws {@link ObjectReadError} when GetObject or reading the body fails (while iterating the batches)
  */
 export async function openTextObject(
   client: S3Client,
@@ -43,34 +51,113 @@ export async function openTextObject(
     throw new ObjectReadError(ref.bucket, ref.key, new Error('GetObject returned no ETag or no body'));
   }
   const eTag = normalizeETag(rawETag);
+  const versionId = response.VersionId ?? ref.versionId;
   const identity = {
     partition: objectPartition(ref.key, eTag),
     key: ref.key,
     arrivalTime: response.LastModified?.getTime() ?? ref.eventTime ?? Date.now(),
   };
+  const version = { ...ref, eTag, versionId };
   return {
     ...identity,
     bucket: ref.bucket,
     eTag,
-    versionId: response.VersionId ?? ref.versionId,
+    versionId,
     size: response.ContentLength,
-    batches: toRecordBatches(bodyChunks(response.Body, ref), identity, options),
+    batches: toRecordBatches(
+      resumableChunks(client, version, response.Body, response.ContentLength),
+      identity,
+      options,
+    ),
   };
 }
 
-type Body = NonNullable<GetObjectCommandOutput['Body']>;
-
-/** The body's chunks; a failure while reading becomes an {@link ObjectReadError}. */
-async function* bodyChunks(body: Body, ref: S3ObjectRef): AsyncGenerator<Uint8Array, void, undefined> {
-  try {
-    if (Symbol.asyncIterator in body) {
-      for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-        yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+/** The chunks of one object version's body, resuming a failed body with a ranged GetObject. */
+async function* resumableChunks(
+  client: S3Client,
+  version: S3ObjectRef & { readonly eTag: string },
+  first: Body,
+  size: number | undefined,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  let body = first;
+  let position = 0;
+  for (let resumes = 0; ; resumes++) {
+    try {
+      for await (const chunk of chunksOf(body)) {
+        position += chunk.length;
+        yield chunk;
       }
-    } else {
-      yield await body.transformToByteArray();
+      return;
+    } catch (error) {
+      if (size !== undefined && position >= size) return;
+      if (resumes >= MAX_BODY_RESUMES) throw new ObjectReadError(version.bucket, version.key, error);
+      body = await getFrom(client, version, position, error);
     }
+  }
+}
+
+/** A ranged GetObject of the same version from `position`; fails if the object changed. */
+async function getFrom(
+  client: S3Client,
+  version: S3ObjectRef & { readonly eTag: string },
+  position: number,
+  interruption: unknown,
+): Promise<Body> {
+  let response: GetObjectCommandOutput;
+  try {
+    response = await client.send(
+      new GetObjectCommand({
+        Bucket: version.bucket,
+        Key: version.key,
+        Range: `bytes=${position}-`,
+        IfMatch: `"${version.eTag}"`,
+        ...(version.versionId === undefined ? {} : { VersionId: version.versionId }),
+      }),
+    );
   } catch (error) {
-    throw new ObjectReadError(ref.bucket, ref.key, error);
+    throw new ObjectReadError(
+      version.bucket,
+      version.key,
+      new AggregateError([interruption, error], 'resuming the body failed'),
+    );
+  }
+  const resumedAt = /^bytes (\d+)-/.exec(response.ContentRange ?? '')?.[1];
+  if (response.Body === undefined || resumedAt !== String(position)) {
+    (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+    throw new ObjectReadError(
+      version.bucket,
+      version.key,
+      new Error(
+        `a ranged GetObject from byte ${position} returned ${response.ContentRange ?? 'the whole object'}`,
+        {
+          cause: interruption,
+        },
+      ),
+    );
+  }
+  if (normalizeETag(response.ETag ?? '') !== version.eTag) {
+    (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+    throw new ObjectReadError(
+      version.bucket,
+      version.key,
+      new Error(
+        `the object changed while being read (ETag ${version.eTag} became ${response.ETag ?? 'none'})`,
+        {
+          cause: interruption,
+        },
+      ),
+    );
+  }
+  return response.Body;
+}
+
+/** The body's chunks as bytes. */
+async function* chunksOf(body: Body): AsyncGenerator<Uint8Array, void, undefined> {
+  if (Symbol.asyncIterator in body) {
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
+      yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    }
+  } else {
+    yield await body.transformToByteArray();
   }
 }
