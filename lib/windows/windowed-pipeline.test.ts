@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sequenceNumber } from '../../test/factories/records';
-import { decodeUtf8, ManualClock, pipeline, type SourceRecord, slidingWindows, windowEndsContaining } from '../core';
+import {
+  decodeUtf8,
+  ManualClock,
+  pipeline,
+  type SourceRecord,
+  slidingWindows,
+  windowEndsContaining,
+} from '../core';
 import { createInMemoryRuntime } from '../runtime';
 
 const SPEC = slidingWindows({ lengthMs: 60_000, slideMs: 10_000, allowedLatenessMs: 5_000 });
@@ -43,7 +50,9 @@ function bruteForce(batches: readonly (readonly Event[])[]) {
   let clock = Number.NEGATIVE_INFINITY;
   for (const batch of batches) {
     for (const event of batch) {
-      const open = windowEndsContaining(SPEC, event.time).filter((end) => end > clock - SPEC.allowedLatenessMs);
+      const open = windowEndsContaining(SPEC, event.time).filter(
+        (end) => end > clock - SPEC.allowedLatenessMs,
+      );
       if (open.length === 0) late++;
       for (const end of open) {
         const counts = windows.get(end) ?? new Map<string, number>();
@@ -103,7 +112,13 @@ describe('Windows: reduceByKeyAndWindow(60 s, 10 s) with 5 s allowed lateness', 
 
   it('counts out-of-order records within the lateness and drops later ones as late', async () => {
     // Prepare: clock 100 s after batch 1; 96 s is within lateness for windows ending 100 s+; 20 s is late for all
-    const batches = [[{ time: 100_000, word: 'a' }], [{ time: 96_000, word: 'b' }, { time: 20_000, word: 'c' }]];
+    const batches = [
+      [{ time: 100_000, word: 'a' }],
+      [
+        { time: 96_000, word: 'b' },
+        { time: 20_000, word: 'c' },
+      ],
+    ];
 
     // Act
     const { fired, late, runtime } = await runAll(batches);
