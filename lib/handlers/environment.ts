@@ -7,6 +7,7 @@ export const EnvVar = {
   checkpointBucket: 'SPARKLESS_CHECKPOINT_BUCKET',
   stateNamespace: 'SPARKLESS_STATE_NAMESPACE',
   codeVersion: 'SPARKLESS_CODE_VERSION',
+  windowIdleTimeoutMs: 'SPARKLESS_WINDOW_IDLE_TIMEOUT_MS',
 } as const;
 
 /** The handler's validated configuration. */
@@ -15,6 +16,8 @@ export interface HandlerConfig {
   readonly checkpointBucket: string;
   readonly namespace: string;
   readonly codeVersion: string;
+  /** A partition idle this long no longer holds window firing back. */
+  readonly idleTimeoutMs: number;
 }
 
 /**
@@ -42,6 +45,7 @@ export function readHandlerConfig(
     checkpointBucket: required(env, EnvVar.checkpointBucket, 'the S3 checkpoint bucket name'),
     namespace,
     codeVersion: env[EnvVar.codeVersion] ?? env.AWS_LAMBDA_FUNCTION_VERSION ?? 'unversioned',
+    idleTimeoutMs: positiveInteger(env, EnvVar.windowIdleTimeoutMs, 60_000),
   };
 }
 
@@ -50,6 +54,22 @@ function required(env: Readonly<Record<string, string | undefined>>, name: strin
   if (value === undefined || value === '') {
     throw new InvalidConfigurationError(
       `${name} is not set: set it to ${what} (the StreamingPipeline construct does)`,
+    );
+  }
+  return value;
+}
+
+function positiveInteger(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new InvalidConfigurationError(
+      `${name} must be a positive integer number of milliseconds (given ${raw})`,
     );
   }
   return value;

@@ -4,8 +4,8 @@ export type { HandlerConfig } from './environment';
 export { EnvVar, readHandlerConfig } from './environment';
 export type { ObjectFailure } from './errors';
 export { HandlerError, HandlerErrorCode, ObjectsFailedError } from './errors';
-export type { KinesisHandler, KinesisHandlerOptions } from './kinesis-handler';
-export { createKinesisHandler } from './kinesis-handler';
+export type { KinesisHandler, KinesisHandlerOptions, WindowTickEvent } from './kinesis-handler';
+export { createKinesisHandler, isWindowTick, WINDOW_TICK } from './kinesis-handler';
 export type { HandlerOptions, PipelineRuntime, RuntimeSettings } from './runtime';
 export { assertSourceKind, createRuntimeLoader } from './runtime';
 export type {

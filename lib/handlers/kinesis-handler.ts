@@ -6,11 +6,14 @@ import { assertSourceKind, createRuntimeLoader, type HandlerOptions } from './ru
 /** Options of {@link createKinesisHandler}: the shared {@link HandlerOptions}. */
 export type KinesisHandlerOptions = HandlerOptions;
 
-/** The Lambda handler type returned by {@link createKinesisHandler}. */
+/** The Lambda handler type returned by {@link createKinesisHandler}: Kinesis batches and the window trigger. */
 export type KinesisHandler = (
-  event: KinesisStreamEvent,
+  event: KinesisStreamEvent | WindowTickEvent,
   context?: Context,
 ) => Promise<KinesisStreamBatchResponse>;
+
+/** The scheduled window trigger's event. */
+export type WindowTickEvent = typeof WINDOW_TICK;
 
 /**
  * Builds the Lambda handler for a pipeline fed by a Kinesis event source mapping with
@@ -35,9 +38,13 @@ export function createKinesisHandler(
   const load = createRuntimeLoader(pipeline, options);
 
   return async (event) => {
-    const { executor } = await load();
+    const { executor, firer } = await load();
+    if (isWindowTick(event)) {
+      if (firer !== undefined) await firer.fire();
+      return { batchItemFailures: [] };
+    }
     const batchItemFailures: KinesisStreamBatchResponse['batchItemFailures'] = [];
-    for (const [partition, records] of kinesisEventToRecords(event)) {
+    for (const [partition, records] of kinesisEventToRecords(event as KinesisStreamEvent)) {
       try {
         await executor.processPartition(partition, records);
       } catch (error) {
@@ -55,4 +62,12 @@ export function createKinesisHandler(
     }
     return { batchItemFailures };
   };
+}
+
+/** The scheduled trigger's payload (`{ "sparkless": "tick" }`, sent by the construct's EventBridge rule). */
+export const WINDOW_TICK = { sparkless: 'tick' } as const;
+
+/** Whether an invocation is the scheduled window trigger rather than a Kinesis batch. */
+export function isWindowTick(event: unknown): boolean {
+  return (event as { sparkless?: unknown } | null)?.sparkless === WINDOW_TICK.sparkless;
 }

@@ -1,11 +1,20 @@
 import { CheckpointManager, WriteAheadLog } from '../checkpoint';
-import { type Clock, InvalidConfigurationError, type Pipeline, type SourceKind, systemClock } from '../core';
+import {
+  type Clock,
+  InvalidConfigurationError,
+  type Pipeline,
+  type SourceKind,
+  systemClock,
+  withPipelineBucket,
+} from '../core';
 import { DynamoDbPartitionLedgerStore } from '../ledger';
 import { EmfMetricsSink, type MetricsSink } from '../metrics';
 import { BatchExecutor } from '../runtime';
-import { ObjectStoreDeadLetterSink } from '../sinks';
+import { DynamoDbTableReferenceLoader, ReferenceDataCache, S3JsonReferenceLoader } from '../reference';
+import { ObjectStoreDeadLetterSink, ObjectStoreTextFileSink, validateTextFilePrefix } from '../sinks';
 import { DynamoDbKeyedStateStore } from '../state';
 import { S3ObjectStore } from '../storage';
+import { DynamoDbWindowProgressStore, WindowFirer } from '../windows';
 import { createDefaultClients, type HandlerClients } from './default-clients';
 import { type HandlerConfig, readHandlerConfig } from './environment';
 
@@ -53,6 +62,8 @@ export interface HandlerOptions {
 export interface PipelineRuntime {
   /** The executor, wired to DynamoDB and S3. */
   readonly executor: BatchExecutor;
+  /** Fires due windows (scheduled trigger); absent when the pipeline has no windowed operator. */
+  readonly firer: WindowFirer | undefined;
   /** The AWS clients (a source reads its input with them). */
   readonly clients: HandlerClients;
   /** The validated configuration. */
@@ -104,22 +115,63 @@ export function createRuntimeLoader(
       now: clock.now(),
     });
     const table = { client: clients.dynamodb, tableName: config.stateTable, namespace: config.namespace };
+    const state = new DynamoDbKeyedStateStore(table);
+    const ledger = new DynamoDbPartitionLedgerStore(table);
+    const deadLetters = new ObjectStoreDeadLetterSink(objects, config.namespace);
+    const references = new ReferenceDataCache({
+      references: pipeline.references.map((reference) => ({
+        ...reference,
+        source: withPipelineBucket(reference.source, config.checkpointBucket),
+      })),
+      loaders: {
+        s3Json: new S3JsonReferenceLoader({ client: clients.s3 }),
+        dynamoDbTable: new DynamoDbTableReferenceLoader({ client: clients.dynamodb }),
+      },
+      clock,
+    });
+    for (const prefix of plan.textFilePrefixes) {
+      validateTextFilePrefix(prefix, { defaultBucket: config.checkpointBucket });
+    }
+    const outputs = {
+      references,
+      textFiles: new ObjectStoreTextFileSink({ client: clients.s3, defaultBucket: config.checkpointBucket }),
+      ...(options.print === undefined ? {} : { print: options.print }),
+    };
+    const windows = pipeline.windowedNodes.length > 0;
+    const progress = windows ? new DynamoDbWindowProgressStore(table) : undefined;
+    const firer =
+      progress === undefined
+        ? undefined
+        : new WindowFirer({
+            pipeline,
+            namespace: config.namespace,
+            ledger,
+            progress,
+            state,
+            deadLetters,
+            clock,
+            idleTimeoutMs: config.idleTimeoutMs,
+            ...outputs,
+          });
     const executor = new BatchExecutor({
       pipeline,
       namespace: config.namespace,
-      state: new DynamoDbKeyedStateStore(table),
-      ledger: new DynamoDbPartitionLedgerStore(table),
+      state,
+      ledger,
       writeAheadLog: new WriteAheadLog(objects, config.namespace),
-      deadLetters: new ObjectStoreDeadLetterSink(objects, config.namespace),
+      deadLetters,
+      ...outputs,
+      ...(progress === undefined ? {} : { windowProgress: progress }),
+      ...(firer === undefined ? {} : { windowFirer: firer }),
+      lateData: new ObjectStoreDeadLetterSink(objects, config.namespace, 'late-data'),
       ...(settings.snapshotOffsets === false ? {} : { checkpoint }),
       clock,
       metrics: options.metrics ?? new EmfMetricsSink(),
-      ...(options.print === undefined ? {} : { print: options.print }),
       ...(options.offsetsSnapshotIntervalMs === undefined
         ? {}
         : { offsetsSnapshotIntervalMs: options.offsetsSnapshotIntervalMs }),
     });
-    return { executor, clients, config };
+    return { executor, firer, clients, config };
   };
   return () => {
     runtime ??= coldStart().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Pipeline } from '../../lib/core';
-import { createKinesisHandler, type KinesisHandler } from '../../lib/handlers';
+import { createKinesisHandler, type KinesisHandler, WINDOW_TICK } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
 import { type AwsClients, createAwsClients } from '../clients';
 import {
@@ -36,6 +36,12 @@ export interface LocalPipelineOptions {
   readonly metrics?: MetricsSink;
   /** Where the event source mapping keeps its shard checkpoints. @default in memory */
   readonly checkpointStore?: JsonFileCheckpointStore;
+  /**
+   * More environment for the handler (e.g. `SPARKLESS_WINDOW_IDLE_TIMEOUT_MS`).
+   *
+   * @default none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
   /** Event source mapping settings that differ from the deployed defaults. @default the CDK construct's settings */
   readonly mapping?: Partial<
     Pick<KinesisEventSourceMappingProps, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'pollIntervalMs'>
@@ -50,6 +56,8 @@ export interface LocalPipeline extends PipelineReaders {
   readonly mapping: KinesisEventSourceMapping;
   /** Puts records into the stream, in order. */
   produce(records: readonly ProducedRecord[]): Promise<void>;
+  /** Invokes the handler with the scheduled window trigger (the construct's EventBridge rule does on AWS). */
+  tick(): Promise<void>;
 }
 
 /**
@@ -79,6 +87,7 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
       SPARKLESS_CHECKPOINT_BUCKET: bucket,
       SPARKLESS_STATE_NAMESPACE: namespace,
       SPARKLESS_CODE_VERSION: 'local',
+      ...options.environment,
     },
     ...(options.print === undefined ? {} : { print: options.print }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
@@ -118,6 +127,7 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     handler,
     mapping,
     produce: (records) => putRecords(clients.kinesis, streamName, records),
+    tick: async () => void (await handler(WINDOW_TICK)),
     ...createPipelineReaders({ dynamodb: clients.dynamodb, s3: clients.s3, tableName, bucket, namespace }),
   };
 }
