@@ -18,13 +18,14 @@ export interface MainOptions {
   readonly readStdin: boolean;
 }
 
-const USAGE = `usage: npm start -- [--follow] [--port N] [--data-dir DIR] [--shards N] [--input FILE] [--no-malformed]
+const USAGE = `usage: npm start -- [program] [--follow] [--port N] [--data-dir DIR] [--shards N] [--input FILE] [--no-malformed]
   --follow        keep running and count lines typed or piped on stdin (like Spark's socketTextStream), Ctrl-C stops gracefully
   --port N        endpoint port of the embedded stack (default 4566; 0 picks a free port)
   --data-dir DIR  persist the stack in DIR so counts survive restarts (default: a fresh temporary stack)
   --shards N      shards of the local stream (default 2)
   --input FILE    produce the lines of FILE instead of the bundled sample
-  --no-malformed  do not produce the invalid-UTF-8 record that demonstrates the dead-letter path`;
+  --no-malformed  do not produce the invalid-UTF-8 record that demonstrates the dead-letter path
+  program         one of the seed programs (npm start -- list); default stateful-word-count (the only one with the options above but --port)`;
 
 /** Parses `argv` (without node and script); wrong input fails with the usage text. */
 export function parseMainOptions(argv: readonly string[], stdinIsTerminal: boolean): MainOptions {

@@ -24,72 +24,96 @@ export async function runWordCountJob(options: MainOptions, log: (line: string) 
     ...(options.dataDir === undefined ? { persist: false } : { dataDir: options.dataDir }),
   });
   log(`embedded stack ready at ${stack.endpoint} in ${stack.startupMs} ms (data: ${stack.dataDir})`);
-  const metrics = new MemoryMetricsSink();
   try {
-    const local = await deployLocalPipeline({
-      endpoint: stack.endpoint,
-      region: stack.region,
-      pipeline: statefulWordCount,
-      shards: options.shards,
-      metrics,
-      ...(options.dataDir === undefined
-        ? {}
-        : {
-            checkpointStore: new JsonFileCheckpointStore({
-              path: join(stack.dataDir, 'event-source-mapping.json'),
-            }),
-          }),
-    });
-    const before = await local.readState('global-word-counts');
-    const lines = await inputLines(options);
-    const records: ProducedRecord[] = lines.map((line, i) => ({
-      partitionKey: `line-${i}`,
-      data: new TextEncoder().encode(line),
-    }));
-    if (options.malformedRecord) records.push({ partitionKey: 'malformed', data: MALFORMED });
-    await local.produce(records);
-    log(`produced ${records.length} records into ${local.streamName} (${options.shards} shards)`);
-
-    if (options.follow) {
-      local.mapping.start();
-      log('following: type lines (or pipe them); Ctrl-C stops gracefully');
-      await followStdin(async (line) =>
-        local.produce([{ partitionKey: `stdin-${Date.now()}`, data: new TextEncoder().encode(line) }]),
-      );
-      await local.mapping.stop();
-      return 0;
-    }
-
-    await local.mapping.runUntilIdle({ idlePolls: 3 });
-    const after = await local.readState('global-word-counts');
-    const deadLetters = await local.readDeadLetters();
-    const expected = new Map(before);
-    for (const line of lines)
-      for (const word of splitWords(line)) expected.set(word, ((expected.get(word) as number) ?? 0) + 1);
-    const mismatches = [...new Set([...expected.keys(), ...after.keys()])].filter(
-      (word) => expected.get(word) !== after.get(word),
+    return await runWordCountOn(
+      {
+        endpoint: stack.endpoint,
+        region: stack.region,
+        dataDir: options.dataDir === undefined ? undefined : stack.dataDir,
+      },
+      options,
+      log,
     );
-    const total = [...after.values()].reduce((sum: number, count) => sum + (count as number), 0);
-    log('');
-    log(
-      `batches: ${metrics.batches.length}, state writes: ${metrics.batches.reduce((s, b) => s + b.stateWrites, 0)}, ` +
-        `conflicts: ${metrics.batches.reduce((s, b) => s + b.stateConflicts, 0)}`,
-    );
-    log(`global counts: ${after.size} distinct words, ${total} words in total`);
-    for (const entry of deadLetters) {
-      log(
-        `dead letter: shard ${entry.partition} offset ${entry.offset} [${entry.errorCode}] ${entry.reason} (bytes ${entry.data})`,
-      );
-    }
-    if (mismatches.length > 0) {
-      log(`MISMATCH against an independent count for: ${mismatches.slice(0, 10).join(', ')}`);
-      return 1;
-    }
-    log('verified: stored counts equal an independent count of the input');
-    return 0;
   } finally {
     await stack.stop();
   }
+}
+
+/** Where {@link runWordCountOn} deploys: a running local stack, and its data directory when it persists. */
+export interface LocalTarget {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly dataDir: string | undefined;
+}
+
+/** The stateful word count on an already running local stack; returns the exit code. */
+export async function runWordCountOn(
+  target: LocalTarget,
+  options: MainOptions,
+  log: (line: string) => void,
+): Promise<number> {
+  const metrics = new MemoryMetricsSink();
+  const local = await deployLocalPipeline({
+    endpoint: target.endpoint,
+    region: target.region,
+    pipeline: statefulWordCount,
+    shards: options.shards,
+    metrics,
+    ...(target.dataDir === undefined
+      ? {}
+      : {
+          checkpointStore: new JsonFileCheckpointStore({
+            path: join(target.dataDir, 'event-source-mapping.json'),
+          }),
+        }),
+  });
+  const before = await local.readState('global-word-counts');
+  const lines = await inputLines(options);
+  const records: ProducedRecord[] = lines.map((line, i) => ({
+    partitionKey: `line-${i}`,
+    data: new TextEncoder().encode(line),
+  }));
+  if (options.malformedRecord) records.push({ partitionKey: 'malformed', data: MALFORMED });
+  await local.produce(records);
+  log(`produced ${records.length} records into ${local.streamName} (${options.shards} shards)`);
+
+  if (options.follow) {
+    local.mapping.start();
+    log('following: type lines (or pipe them); Ctrl-C stops gracefully');
+    await followStdin(async (line) =>
+      local.produce([{ partitionKey: `stdin-${Date.now()}`, data: new TextEncoder().encode(line) }]),
+    );
+    await local.mapping.stop();
+    return 0;
+  }
+
+  await local.mapping.runUntilIdle({ idlePolls: 3 });
+  const after = await local.readState('global-word-counts');
+  const deadLetters = await local.readDeadLetters();
+  const expected = new Map(before);
+  for (const line of lines)
+    for (const word of splitWords(line)) expected.set(word, ((expected.get(word) as number) ?? 0) + 1);
+  const mismatches = [...new Set([...expected.keys(), ...after.keys()])].filter(
+    (word) => expected.get(word) !== after.get(word),
+  );
+  const total = [...after.values()].reduce((sum: number, count) => sum + (count as number), 0);
+  log('');
+  log(
+    `batches: ${metrics.batches.length}, state writes: ${metrics.batches.reduce((s, b) => s + b.stateWrites, 0)}, ` +
+      `conflicts: ${metrics.batches.reduce((s, b) => s + b.stateConflicts, 0)}`,
+  );
+  log(`global counts: ${after.size} distinct words, ${total} words in total`);
+  for (const entry of deadLetters) {
+    log(
+      `dead letter: shard ${entry.partition} offset ${entry.offset} [${entry.errorCode}] ${entry.reason} (bytes ${entry.data})`,
+    );
+  }
+  if (mismatches.length > 0) {
+    log(`MISMATCH against an independent count for: ${mismatches.slice(0, 10).join(', ')}`);
+    return 1;
+  }
+  log('verified: stored counts equal an independent count of the input');
+  return 0;
 }
 
 async function inputLines(options: MainOptions): Promise<string[]> {

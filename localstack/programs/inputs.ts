@@ -16,6 +16,8 @@ const pick = <T>(random: () => number, items: readonly T[]): T =>
 export interface TimedLine {
   readonly time: number;
   readonly line: string;
+  /** Generated 70-100 s behind the stream: late for every window it belongs to. */
+  readonly late?: boolean;
 }
 
 /**
@@ -27,6 +29,8 @@ export function searchLogs(options: {
   seconds: number;
   perSecond: number;
   seed?: number;
+  /** Probability of a late record. @default 0.03 */
+  lateShare?: number;
 }): TimedLine[] {
   const random = lcg(options.seed ?? 1);
   const words = ['spark', 'lambda', 'kinesis', 'window', 'state', 'shard', 'flink', 'beam'];
@@ -36,10 +40,11 @@ export function searchLogs(options: {
     for (let i = 0; i < options.perSecond; i++) {
       let time = options.start + second * 1000 + Math.floor(random() * 1000);
       const roll = random();
+      const late = roll >= 0.1 && roll < 0.1 + (options.lateShare ?? 0.03);
       if (roll < 0.1) time -= Math.floor(random() * 4000);
-      else if (roll < 0.13) time -= 70_000 + Math.floor(random() * 30_000);
+      else if (late) time -= 70_000 + Math.floor(random() * 30_000);
       const word = random() < 0.5 ? pick(random, words.slice(0, 3)) : pick(random, words);
-      lines.push({ time, line: `${time} ${pick(random, users)} ${word}` });
+      lines.push({ time, line: `${time} ${pick(random, users)} ${word}`, late });
     }
   }
   return lines;
@@ -59,10 +64,19 @@ export function clickLogs(options: {
     tv: ['bravia', 'oled', 'qled', 'roku', 'vizio'],
   };
   const categories = Object.keys(catalog);
-  return searchLogs({ ...options, seed: options.seed ?? 2 }).map(({ time }) => {
+  return searchLogs({ ...options, seed: options.seed ?? 2 }).map(({ time, late }) => {
     const category = pick(random, categories);
     const products = catalog[category] ?? [];
     const product = random() < 0.6 ? (products[0] as string) : pick(random, products);
-    return { time, line: `${time} user${Math.floor(random() * 9)} ${category} ${product}` };
+    return { time, line: `${time} user${Math.floor(random() * 9)} ${category} ${product}`, late };
   });
+}
+
+/** `count` lines of 1-6 words from an 8-word vocabulary (print blocks of such batches are never cut). */
+export function vocabularyLines(count: number, seed = 3): string[] {
+  const random = lcg(seed);
+  const words = ['to', 'be', 'or', 'not', 'that', 'is', 'the', 'question'];
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(random, words)).join(' '),
+  );
 }

@@ -1,0 +1,48 @@
+import { top3HotProduct } from '../../functions/pipelines/top3-hot-product';
+import { slidingWindows } from '../../lib/core';
+import { clickLogs, type TimedLine } from './inputs';
+import { parsePrintedBlocks } from './printed-blocks';
+import { referenceTop, referenceWindowCounts } from './reference';
+import { twoPhases } from './window-hot-word';
+import { windowedProgram } from './windowed-program';
+
+const SPEC = slidingWindows({ lengthMs: 60_000, slideMs: 10_000, allowedLatenessMs: 5_000 });
+
+function verify(onTime: readonly TimedLine[], blocks: readonly string[]): string[] {
+  const reference = referenceWindowCounts(
+    SPEC,
+    [onTime],
+    (item) => item.time,
+    (item) => item.line.split(' ').slice(2).join('_'),
+  );
+  const printed = parsePrintedBlocks(blocks);
+  const problems: string[] = [];
+  for (const [end, counts] of reference) {
+    const byCategory = new Map<string, Map<string, number>>();
+    for (const [categoryProduct, count] of counts) {
+      const [category = '', product = ''] = categoryProduct.split('_');
+      byCategory.set(category, (byCategory.get(category) ?? new Map<string, number>()).set(product, count));
+    }
+    const expected = [...byCategory.keys()].sort().map((category) => {
+      const top = referenceTop(byCategory.get(category) ?? new Map<string, number>(), 3);
+      return `(${category},(${top.map(([product, count]) => `(${product},${count})`).join(',')}))`;
+    });
+    if (JSON.stringify(printed.get(end)) !== JSON.stringify(expected)) {
+      problems.push(
+        `window ending ${end}: expected ${expected.join(' ')}, printed ${printed.get(end)?.join(' ')}`,
+      );
+    }
+  }
+  if (printed.size !== reference.size)
+    problems.push(`printed ${printed.size} windows, expected ${reference.size}`);
+  return problems;
+}
+
+/** Top3HotProduct: every 10 s, per category, the 3 most clicked products of the last 60 s. */
+export const top3HotProductProgram = windowedProgram({
+  name: 'top3-hot-product',
+  description: 'Top3HotProduct: every 10 s, per category, the top 3 products by clicks in the last 60 s',
+  pipeline: top3HotProduct,
+  input: (now) => twoPhases(clickLogs, now),
+  verify,
+});
