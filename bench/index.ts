@@ -1,5 +1,6 @@
 import { benchCoreThroughput } from './core-throughput';
 import { benchDynamoDbWrites } from './dynamodb-writes';
+import { benchWindows } from './windowed';
 
 /** `npm run bench`: prints the numbers; asserts nothing about speed. */
 async function main(): Promise<void> {
@@ -8,6 +9,8 @@ async function main(): Promise<void> {
   await benchCoreThroughput();
   console.log();
   await benchDynamoDbWrites();
+  console.log();
+  await benchWindows();
   const memory = process.memoryUsage();
   console.log(
     `\nmemory: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,

@@ -114,8 +114,11 @@ export class WindowFirer {
     }
 
     const fired: FiredWindow[] = [];
+    const groupCache = new Map<string, Promise<PaneItem[]>>();
     for (const end of due) {
-      const items = (await this.paneItems(node, state.panes, end)).filter((item) => item.bucket <= end);
+      const items = (await this.paneItems(node, state.panes, end, groupCache)).filter(
+        (item) => item.bucket <= end,
+      );
       if (items.length > 0) {
         await this.fireWindow(node, end, items);
         fired.push({ operatorId: node.operatorId, end, keys: new Set(items.map((item) => item.keyId)).size });
@@ -143,20 +146,38 @@ export class WindowFirer {
     return [...ends].sort((a, b) => a - b);
   }
 
-  private async paneItems(node: WindowedNode, indexed: readonly number[], end: number): Promise<PaneItem[]> {
+  /**
+   * The pane items of a window. Consecutive windows share panes, so one firing round reads each
+   * pane group once (`cache`): the cost of a round grows with the panes it covers, not with
+   * windows x panes.
+   */
+  private async paneItems(
+    node: WindowedNode,
+    indexed: readonly number[],
+    end: number,
+    cache: Map<string, Promise<PaneItem[]>>,
+  ): Promise<PaneItem[]> {
     const panes = panesOfWindow(node.spec, end).filter((pane) => indexed.includes(pane));
     const groups = panes.flatMap((pane) =>
       Array.from({ length: node.paneShards }, (_, shard) => paneGroup(pane, shard)),
     );
     const results = await Promise.all(
-      groups.map((group) => this.options.state.queryGroup(node.operatorId, group)),
+      groups.map((group) => {
+        let items = cache.get(group);
+        if (items === undefined) {
+          items = this.readGroup(node, group);
+          cache.set(group, items);
+        }
+        return items;
+      }),
     );
+    return results.flat();
+  }
+
+  private async readGroup(node: WindowedNode, group: string): Promise<PaneItem[]> {
     const items: PaneItem[] = [];
-    for (const result of results) {
-      for (const [itemKey, stored] of result) {
-        if (stored.value === undefined) continue;
-        items.push({ ...parsePaneItemKey(itemKey), accumulator: stored.value });
-      }
+    for (const [itemKey, stored] of await this.options.state.queryGroup(node.operatorId, group)) {
+      if (stored.value !== undefined) items.push({ ...parsePaneItemKey(itemKey), accumulator: stored.value });
     }
     return items;
   }
