@@ -18,35 +18,17 @@ import {
 } from '../cdk/streaming-pipeline';
 import type { SourceDescriptor } from '../lib/core';
 import {
+  actionsOf,
+  iamStatements,
   newTestStack,
   pipelinePropsFactory,
   planFactory,
+  resourcesOf,
   type SynthesizedPipeline,
   synthesizePipeline,
   textFilesPlanFactory,
   thrownBy,
 } from './support';
-
-interface PolicyStatement {
-  readonly Effect: string;
-  readonly Action: string | readonly string[];
-  readonly Resource: unknown;
-}
-
-/** Every statement of every `AWS::IAM::Policy` in the template. */
-function iamStatements(template: Template): PolicyStatement[] {
-  const policies = template.findResources('AWS::IAM::Policy') as Record<
-    string,
-    { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }
-  >;
-  return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-}
-
-const actionsOf = (statement: PolicyStatement): readonly string[] =>
-  typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
-
-const resourcesOf = (statement: PolicyStatement): readonly unknown[] =>
-  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
 
 describe('Construct: StreamingPipeline', () => {
   describe('Given the default props', () => {
@@ -807,6 +789,151 @@ describe('Construct: StreamingPipeline', () => {
         }),
         code: Code.INPUT_BUCKET_IS_CHECKPOINT_BUCKET,
         message: /inputBucket must not be the checkpoint bucket/,
+      },
+      {
+        title: 'windowIdleTimeout 500 milliseconds',
+        props: () => ({
+          plan: planFactory({ needsWindowTrigger: true }),
+          windowIdleTimeout: Duration.millis(500),
+        }),
+        code: Code.WINDOW_IDLE_TIMEOUT_OUT_OF_RANGE,
+        message:
+          /windowIdleTimeout must be a whole number of milliseconds between 1000 \(1 second\) and 86400000 \(1 day\) inclusive \(given 500 millis\)\. Set windowIdleTimeout between Duration\.seconds\(1\) and Duration\.days\(1\)/,
+      },
+      {
+        title: 'windowIdleTimeout 2 days',
+        props: () => ({
+          plan: planFactory({ needsWindowTrigger: true }),
+          windowIdleTimeout: Duration.days(2),
+        }),
+        code: Code.WINDOW_IDLE_TIMEOUT_OUT_OF_RANGE,
+        message: /windowIdleTimeout .*\(given 2 days\)/,
+      },
+      {
+        title: 'a fractional windowIdleTimeout',
+        props: () => ({
+          plan: planFactory({ needsWindowTrigger: true }),
+          windowIdleTimeout: Duration.millis(1500.5),
+        }),
+        code: Code.WINDOW_IDLE_TIMEOUT_OUT_OF_RANGE,
+        message: /windowIdleTimeout must be a whole number of milliseconds/,
+      },
+      {
+        title: 'a result table partition key without a name',
+        props: () => ({ resultTable: { partitionKey: { name: '', type: dynamodb.AttributeType.STRING } } }),
+        code: Code.INVALID_RESULT_TABLE_KEY,
+        message:
+          /resultTable\.partitionKey\.name must be 1 to 255 bytes long .*\(given ""\)\. Set resultTable\.partitionKey\.name to the attribute name/,
+      },
+      {
+        title: 'a result table sort key named like its partition key',
+        props: () => ({
+          resultTable: {
+            partitionKey: { name: 'action', type: dynamodb.AttributeType.STRING },
+            sortKey: { name: 'action', type: dynamodb.AttributeType.STRING },
+          },
+        }),
+        code: Code.INVALID_RESULT_TABLE_KEY,
+        message:
+          /resultTable\.sortKey\.name must differ from resultTable\.partitionKey\.name \(given "action"\)\. Name the second key attribute differently, or omit sortKey/,
+      },
+      {
+        title: 'the state table as result table',
+        props: (stack) => {
+          const table = dynamodb.Table.fromTableName(stack, 'Shared', 'shared-table');
+          return { stateTable: table, resultTable: table };
+        },
+        code: Code.RESULT_TABLE_IS_STATE_TABLE,
+        message:
+          /resultTable must not be the state table: .* \(given "shared-table"\)\. Pass a separate table, or the key schema/,
+      },
+      {
+        title: 'result and state tables with the same name',
+        props: (stack) => ({
+          stateTable: dynamodb.Table.fromTableName(stack, 'State', 'same-name'),
+          resultTable: dynamodb.Table.fromTableName(stack, 'Results', 'same-name'),
+        }),
+        code: Code.RESULT_TABLE_IS_STATE_TABLE,
+        message: /resultTable must not be the state table/,
+      },
+      {
+        title: 'a reference in a bucket with an invalid name',
+        props: () => ({
+          plan: planFactory({
+            references: [
+              {
+                name: 'blacklist',
+                source: { kind: 's3-json', bucket: 'My_Bucket', key: 'blacklist.json' },
+                refreshIntervalMs: 60_000,
+              },
+            ],
+          }),
+        }),
+        code: Code.INVALID_REFERENCE_SOURCE,
+        message:
+          /plan\.references\[0\]\.source\.bucket of reference data "blacklist" is not an S3 bucket name .*\(given "My_Bucket"\)\. Declare the source with s3Json/,
+      },
+      {
+        title: 'a reference with an empty key',
+        props: () => ({
+          plan: planFactory({
+            references: [
+              {
+                name: 'names',
+                source: { kind: 's3-json', bucket: 'ref-data', key: '' },
+                refreshIntervalMs: 0,
+              },
+            ],
+          }),
+        }),
+        code: Code.INVALID_REFERENCE_SOURCE,
+        message:
+          /plan\.references\[0\]\.source\.key of reference data "names" must name an object \(given ""\)/,
+      },
+      {
+        title: 'a reference table with an invalid name',
+        props: () => ({
+          plan: planFactory({
+            references: [
+              { name: 'static', source: { kind: 'static', value: [] }, refreshIntervalMs: 0 },
+              {
+                name: 'devices',
+                source: { kind: 'dynamodb-table', tableName: 'no spaces', keyAttribute: 'id' },
+                refreshIntervalMs: 60_000,
+              },
+            ],
+          }),
+        }),
+        code: Code.INVALID_REFERENCE_SOURCE,
+        message:
+          /plan\.references\[1\]\.source\.tableName of reference data "devices" is not a DynamoDB table name .*\(given "no spaces"\)\. Declare the source with dynamoDbTable/,
+      },
+      {
+        title: 'a text-file prefix with another scheme',
+        props: () => ({ plan: planFactory({ textFilePrefixes: ['hdfs://namenode/out/counts'] }) }),
+        code: Code.INVALID_TEXT_FILE_PREFIX,
+        message:
+          /plan\.textFilePrefixes\[0\] is not a prefix saveAsTextFiles can write under: .*scheme other than .*\(given "hdfs:\/\/namenode\/out\/counts"\)\. Pass saveAsTextFiles an s3:\/\/<bucket>\/<path> URL/,
+      },
+      {
+        title: 'a text-file prefix naming a bucket only',
+        props: () => ({ plan: planFactory({ textFilePrefixes: ['s3://results'] }) }),
+        code: Code.INVALID_TEXT_FILE_PREFIX,
+        message: /has no key part: .*\(given "s3:\/\/results"\)/,
+      },
+      {
+        title: "a text-file prefix under Sparkless' own prefixes",
+        props: () => ({ plan: planFactory({ textFilePrefixes: ['out/ok', 'wal/counts'] }) }),
+        code: Code.INVALID_TEXT_FILE_PREFIX,
+        message:
+          /plan\.textFilePrefixes\[1\] .*lies under "wal\/".*\(given "wal\/counts"\)\. .*outside wal\/, dead-letter\/, checkpoints\/, on-failure\//,
+      },
+      {
+        title: 'the reserved result table variable',
+        props: () => ({ environment: { SPARKLESS_RESULT_TABLE: 'mine' } }),
+        code: Code.RESERVED_ENVIRONMENT_VARIABLE,
+        message:
+          /environment must not set the variables the construct sets \(given SPARKLESS_RESULT_TABLE\)\. .*resultTable and windowIdleTimeout/,
       },
     ];
 

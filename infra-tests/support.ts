@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LogLevel } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { StreamingPipeline, type StreamingPipelineProps } from '../cdk/streaming-pipeline';
@@ -28,12 +29,23 @@ export interface TestStackOptions {
    * @default false
    */
   readonly cloudFormationValidation?: boolean;
+
+  /**
+   * Bundle the function's code with esbuild at synth. Tests that only read the template can skip it
+   * (CDK's `aws:cdk:bundling-stacks` context set to none): the asset then points at the sources.
+   *
+   * @default true
+   */
+  readonly bundling?: boolean;
 }
 
 /** A stack in a fresh app with the `cdk.json` feature flags. */
 export function newTestStack(options: TestStackOptions = {}): Stack {
   const app = new App({
-    context: cdkJsonContext(),
+    context: {
+      ...cdkJsonContext(),
+      ...(options.bundling === false ? { [cxapi.BUNDLING_STACKS]: [] } : {}),
+    },
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
   });
   return new Stack(app, 'TestStack');
@@ -90,8 +102,9 @@ export interface SynthesizedPipeline {
 export function synthesizePipeline(
   overrides: Partial<StreamingPipelineProps> = {},
   configure?: (stack: Stack) => Partial<StreamingPipelineProps>,
+  options: TestStackOptions = {},
 ): SynthesizedPipeline {
-  const stack = newTestStack();
+  const stack = newTestStack(options);
   const pipeline = new StreamingPipeline(
     stack,
     'Pipeline',
@@ -108,4 +121,61 @@ export function thrownBy(act: () => unknown): unknown {
     return error;
   }
   throw new Error('expected the action to throw, but it returned');
+}
+
+/** One statement of an `AWS::IAM::Policy` in a template. */
+export interface PolicyStatement {
+  readonly Effect: string;
+  readonly Action: string | readonly string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Every statement of every `AWS::IAM::Policy` in the template. */
+export function iamStatements(template: Template): PolicyStatement[] {
+  const policies = template.findResources('AWS::IAM::Policy') as Record<
+    string,
+    { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }
+  >;
+  return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** The statement's actions, as a list. */
+export const actionsOf = (statement: PolicyStatement): readonly string[] =>
+  typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+
+/** The statement's resources, as a list. */
+export const resourcesOf = (statement: PolicyStatement): readonly unknown[] =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+
+/** The actions the template's policies allow on `resource` (compared as resolved JSON). */
+export function actionsAllowedOn(template: Template, resource: unknown): string[] {
+  const wanted = JSON.stringify(resource);
+  return iamStatements(template)
+    .filter((statement) => resourcesOf(statement).some((r) => JSON.stringify(r) === wanted))
+    .flatMap(actionsOf);
+}
+
+/** The resources the template's policies allow `action` on. */
+export function resourcesAllowedFor(template: Template, action: string): unknown[] {
+  return iamStatements(template)
+    .filter((statement) => actionsOf(statement).includes(action))
+    .flatMap(resourcesOf);
+}
+
+/** Fails when a statement allows a wildcard action or the `*` resource, or is not an `Allow`. */
+export function expectLeastPrivilege(template: Template): void {
+  const statements = iamStatements(template);
+  if (statements.length === 0) throw new Error('expected IAM statements in the template, found none');
+  for (const statement of statements) {
+    if (statement.Effect !== 'Allow') throw new Error(`unexpected effect: ${JSON.stringify(statement)}`);
+    for (const action of actionsOf(statement)) {
+      if (action === '*' || /^[a-z0-9-]+:\*$/.test(action)) {
+        throw new Error(`wildcard action ${action} in ${JSON.stringify(statement)}`);
+      }
+    }
+    for (const resource of resourcesOf(statement)) {
+      if (resource === '*') throw new Error(`"*" resource in ${JSON.stringify(statement)}`);
+    }
+  }
 }

@@ -3,8 +3,10 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EnvVar } from '../../lib/handlers/environment';
 
 /**
- * Names of the environment variables the Lambda handler reads (defined once, in `lib/handlers`). The construct sets every one of them;
- * `SPARKLESS_CODE_VERSION` only when a code version is given.
+ * Names of the environment variables the Lambda handler reads (defined once, in `lib/handlers`, except
+ * `SPARKLESS_RESULT_TABLE`, which the seed pipelines' result-table sink reads). All are reserved: the
+ * construct sets `SPARKLESS_CODE_VERSION`, `SPARKLESS_RESULT_TABLE` and `SPARKLESS_WINDOW_IDLE_TIMEOUT_MS`
+ * only when the matching prop is given, the others always.
  */
 export const SparklessEnvironment = {
   /** The plan name of the pipeline the function runs (`PipelinePlan.name`). */
@@ -17,6 +19,13 @@ export const SparklessEnvironment = {
   STATE_NAMESPACE: EnvVar.stateNamespace,
   /** A version label of the deployed code, recorded in the metadata checkpoint. */
   CODE_VERSION: EnvVar.codeVersion,
+  /** How long (milliseconds) an idle partition may hold event-time window firing back. */
+  WINDOW_IDLE_TIMEOUT: EnvVar.windowIdleTimeoutMs,
+  /**
+   * The DynamoDB table `foreachBatch` code writes results into (`functions/pipelines/result-table.ts`
+   * reads it; not part of `lib/handlers`' `EnvVar`, so it is spelled out here).
+   */
+  RESULT_TABLE: 'SPARKLESS_RESULT_TABLE',
 } as const;
 
 /** One of the {@link SparklessEnvironment} variable names. */
@@ -79,6 +88,14 @@ export const StreamingPipelineLimits = {
   TIMEOUT_SECONDS: { min: 1, max: 15 * 60 },
   MEMORY_SIZE_MB: { min: 128, max: 10_240 },
   WINDOW_TRIGGER_INTERVAL_MINUTES: { min: 1 },
+  /** One second to one day: shorter lets one slow shard's records go late, longer holds windows back. */
+  WINDOW_IDLE_TIMEOUT_MS: { min: 1_000, max: 86_400_000 },
+  /** DynamoDB attribute names of key attributes: 1 to 255 bytes. */
+  KEY_ATTRIBUTE_NAME_BYTES: { min: 1, max: 255 },
+  /** DynamoDB table names: 3 to 255 letters, digits, `_`, `-` and `.`. */
+  TABLE_NAME_PATTERN: /^[A-Za-z0-9_.-]{3,255}$/,
+  /** S3 bucket names: 3 to 63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit. */
+  BUCKET_NAME_PATTERN: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
   WRITE_AHEAD_LOG_RETENTION_DAYS: { min: 1 },
   /** Letters, digits, `-` and `_`, starting with a letter or digit, at most 64 characters. */
   NAME_PATTERN: /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,

@@ -21,6 +21,11 @@ export const StreamingPipelineErrorCode = {
   ASYNC_RETRY_ATTEMPTS_OUT_OF_RANGE: 'AsyncRetryAttemptsOutOfRange',
   MAX_EVENT_AGE_OUT_OF_RANGE: 'MaxEventAgeOutOfRange',
   INPUT_BUCKET_IS_CHECKPOINT_BUCKET: 'InputBucketIsCheckpointBucket',
+  WINDOW_IDLE_TIMEOUT_OUT_OF_RANGE: 'WindowIdleTimeoutOutOfRange',
+  INVALID_RESULT_TABLE_KEY: 'InvalidResultTableKey',
+  RESULT_TABLE_IS_STATE_TABLE: 'ResultTableIsStateTable',
+  INVALID_REFERENCE_SOURCE: 'InvalidReferenceSource',
+  INVALID_TEXT_FILE_PREFIX: 'InvalidTextFilePrefix',
 } as const;
 
 /** One of the {@link StreamingPipelineErrorCode} values. */

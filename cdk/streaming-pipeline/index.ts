@@ -19,6 +19,10 @@ export {
   StreamingPipelineValidationError,
 } from './errors';
 export { createInputBucket } from './input-bucket';
+export type { PlanAccessOptions, TextFilePrefixLocation } from './plan-access';
+export { grantPlanAccess, iamLiteral, PlanAccessActions, textFilePrefixLocation } from './plan-access';
+export type { ResultTableOptions } from './result-table';
+export { createResultTable, isExistingTable, RESULT_TABLE_ACTIONS } from './result-table';
 export type { KinesisSource, KinesisSourceOptions } from './kinesis-source';
 export { wireKinesisSource } from './kinesis-source';
 export { createStateTable } from './state-table';
@@ -27,6 +31,7 @@ export type { TextFilesSourceOptions } from './text-files-source';
 export { wireTextFilesSource } from './text-files-source';
 export type {
   KinesisSourceProps,
+  ResultTableProps,
   StreamingPipelineBaseProps,
   StreamingPipelineProps,
   TextFilesSourceProps,

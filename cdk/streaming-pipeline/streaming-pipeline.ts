@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Tokenization } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -15,6 +15,8 @@ import { createCheckpointBucket } from './checkpoint-bucket';
 import { SparklessEnvironment, StreamingPipelineDefaults } from './constants';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { wireKinesisSource } from './kinesis-source';
+import { grantPlanAccess } from './plan-access';
+import { createResultTable } from './result-table';
 import { createStateTable } from './state-table';
 import { wireTextFilesSource } from './text-files-source';
 import type { StreamingPipelineProps } from './types';
@@ -29,8 +31,10 @@ const MAX_DESCRIPTION_LENGTH = 256;
  * write-ahead log and dead letters in S3.
  *
  * It bundles the handler locally with esbuild (no Docker), creates the state table and checkpoint
- * bucket (or uses given ones), grants the function least-privilege access, alarms on errors and
- * discarded work and, when the plan has event-time windows, schedules a window trigger. Per source:
+ * bucket (or uses given ones), grants the function least-privilege access (including the plan's
+ * reference data and `saveAsTextFiles` outputs in other buckets), optionally creates or takes a
+ * result table the function may only put items into, alarms on errors and discarded work and, when
+ * the plan has event-time windows, schedules a window trigger. Per source:
  *
  * - `kinesis` (`fromKinesis()`): creates (or imports) an encrypted stream and maps it to the
  *   function with bisect-on-error, batch item failures, bounded retries, `ParallelizationFactor` 1
@@ -59,6 +63,16 @@ const MAX_DESCRIPTION_LENGTH = 256;
  *   entry: path.join(__dirname, '../functions/file-stream-word-count/handler.ts'),
  * });
  * files.inputBucket?.grantPut(uploader, 'input/*');
+ *
+ * @example
+ * import { persistWordCount } from '../functions/pipelines/persist-word-count';
+ *
+ * const persisted = new StreamingPipeline(this, 'PersistWordCount', {
+ *   plan: persistWordCount.plan, // foreachBatch(... resultTable().upsert(...))
+ *   entry: path.join(__dirname, '../functions/persist-word-count/handler.ts'),
+ *   resultTable: { partitionKey: { name: 'word', type: dynamodb.AttributeType.STRING } },
+ * });
+ * persisted.resultTable?.grantReadData(dashboard);
  */
 export class StreamingPipeline extends Construct {
   /** The plan this pipeline was built from. */
@@ -87,6 +101,8 @@ export class StreamingPipeline extends Construct {
   public readonly alarms: PipelineAlarms;
   /** The scheduled window trigger, present when `plan.needsWindowTrigger` is true. */
   public readonly windowTrigger?: events.Rule;
+  /** The result table (created or given), present when the `resultTable` prop is set. */
+  public readonly resultTable?: dynamodb.ITable;
 
   public constructor(scope: Construct, id: string, props: StreamingPipelineProps) {
     super(scope, id);
@@ -139,6 +155,13 @@ export class StreamingPipeline extends Construct {
         ...(props.codeVersion === undefined
           ? {}
           : { [SparklessEnvironment.CODE_VERSION]: props.codeVersion }),
+        ...(props.windowIdleTimeout === undefined
+          ? {}
+          : {
+              [SparklessEnvironment.WINDOW_IDLE_TIMEOUT]: Tokenization.stringifyNumber(
+                props.windowIdleTimeout.toMilliseconds(),
+              ),
+            }),
       },
       bundling: {
         forceDockerBundling: false,
@@ -152,6 +175,19 @@ export class StreamingPipeline extends Construct {
 
     this.stateTable.grantReadWriteData(this.lambdaFunction);
     this.checkpointBucket.grantReadWrite(this.lambdaFunction);
+    grantPlanAccess(this, {
+      plan: props.plan,
+      grantee: this.lambdaFunction,
+      checkpointBucket: this.checkpointBucket,
+    });
+    if (props.resultTable !== undefined) {
+      this.resultTable = createResultTable(this, {
+        resultTable: props.resultTable,
+        grantee: this.lambdaFunction,
+        removalPolicy,
+      });
+      this.lambdaFunction.addEnvironment(SparklessEnvironment.RESULT_TABLE, this.resultTable.tableName);
+    }
 
     const deadLetterQueue = this.deadLetterQueue;
     const lambdaFunction = this.lambdaFunction;
@@ -190,6 +226,17 @@ export class StreamingPipeline extends Construct {
         interval: props.windowTriggerInterval ?? defaults.WINDOW_TRIGGER_INTERVAL,
         pipelineName: props.plan.name,
       });
+    } else {
+      const windowProps = (['windowTriggerInterval', 'windowIdleTimeout'] as const).filter(
+        (prop) => props[prop] !== undefined,
+      );
+      if (windowProps.length > 0) {
+        Annotations.of(this).addWarningV2(
+          'sparkless:windowPropsWithoutWindows',
+          `${windowProps.join(' and ')} ${windowProps.length === 1 ? 'has' : 'have'} no effect: plan ${props.plan.name} has no ` +
+            'event-time windows (plan.needsWindowTrigger is false). Remove them, or add a windowed operator to the pipeline.',
+        );
+      }
     }
   }
 }

@@ -14,7 +14,11 @@ export interface StreamingPipelineBaseProps {
   /**
    * The pipeline's plan (`pipeline.plan`): its name names the function's `SPARKLESS_PIPELINE`
    * and the default state namespace; its source selects a Kinesis stream or an input bucket;
-   * `needsWindowTrigger` adds the scheduled window trigger.
+   * `needsWindowTrigger` adds the scheduled window trigger; its `references` and
+   * `textFilePrefixes` outside the pipeline's bucket get read (`s3:GetObject`, `dynamodb:Scan`)
+   * and write (`s3:PutObject`) grants on exactly those objects, prefixes and tables. Buckets or
+   * tables encrypted with a customer-managed KMS key need a key grant of their own
+   * (`pipeline.lambdaFunction`).
    */
   readonly plan: PipelinePlan;
 
@@ -144,6 +148,49 @@ export interface StreamingPipelineBaseProps {
    * @default Duration.minutes(1)
    */
   readonly windowTriggerInterval?: Duration;
+
+  /**
+   * How long a partition (shard) without new records keeps counting for the watermark. The watermark
+   * is the minimum event time over active partitions, so an idle shard would hold every window back;
+   * past this timeout it no longer does. Passed as `SPARKLESS_WINDOW_IDLE_TIMEOUT_MS`; between one
+   * second and one day, a whole number of milliseconds. Only meaningful when `plan.needsWindowTrigger`
+   * is true (a warning is added otherwise). Shorter fires windows sooner on quiet streams, at the risk
+   * of counting a slow shard's records as late.
+   *
+   * @default - `SPARKLESS_WINDOW_IDLE_TIMEOUT_MS` is not set: the handler's default, one minute
+   */
+  readonly windowIdleTimeout?: Duration;
+
+  /**
+   * The DynamoDB table the pipeline's `foreachBatch` code writes its results into (the seeds'
+   * `resultTable()` sink, Spark's "save to a database"): the key schema of a new table, or an
+   * existing table. Its name is passed as `SPARKLESS_RESULT_TABLE`, and the function may only put
+   * items into it (`dynamodb:PutItem`: the sink's conditional, versioned puts; no reads, no deletes).
+   * An existing table's KMS key, if it has one in CDK, is granted encrypt/decrypt too. It must not
+   * be the state table.
+   *
+   * @example
+   * resultTable: { partitionKey: { name: 'word', type: dynamodb.AttributeType.STRING } }
+   *
+   * @default - no result table; `SPARKLESS_RESULT_TABLE` is not set
+   */
+  readonly resultTable?: ResultTableProps | dynamodb.ITable;
+}
+
+/**
+ * The key schema of a result table the construct creates: on demand, point-in-time recovery,
+ * AWS-managed encryption, and the construct's `removalPolicy`.
+ */
+export interface ResultTableProps {
+  /** The partition key: the attribute name and type the pipeline's rows use as `key`. */
+  readonly partitionKey: dynamodb.Attribute;
+
+  /**
+   * The sort key, when a row's `key` has two attributes.
+   *
+   * @default - no sort key
+   */
+  readonly sortKey?: dynamodb.Attribute;
 }
 
 /**

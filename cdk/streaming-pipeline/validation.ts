@@ -1,8 +1,14 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { SourceDescriptor } from '../../lib/core/pipeline/pipeline';
+import type { ReferenceDescriptor } from '../../lib/core/plan/types';
+import { PIPELINE_BUCKET } from '../../lib/core/reference/reference-data';
+import { TextFileSinkDefaults } from '../../lib/sinks/text-files/constants';
+import { InvalidTextFilePathError } from '../../lib/sinks/text-files/errors';
+import { validateTextFilePrefix } from '../../lib/sinks/text-files/text-file-path';
 import { SparklessEnvironment, StreamingPipelineLimits } from './constants';
 import { StreamingPipelineErrorCode, StreamingPipelineValidationError } from './errors';
+import { isExistingTable } from './result-table';
 import type { KinesisSourceProps, StreamingPipelineProps, TextFilesSourceProps } from './types';
 
 interface Check {
@@ -300,7 +306,7 @@ function lambdaFunction(props: StreamingPipelineProps): Array<Check | undefined>
           property: 'environment',
           given: reserved.join(', '),
           problem: 'must not set the variables the construct sets',
-          fix: 'Remove them from environment; use the props plan, stateNamespace and codeVersion instead.',
+          fix: 'Remove them from environment; use the props plan, stateNamespace, codeVersion, resultTable and windowIdleTimeout instead.',
         },
   ];
 }
@@ -334,6 +340,20 @@ function operations(props: StreamingPipelineProps): Array<Check | undefined> {
       });
     }
   }
+  const idleTimeout = props.windowIdleTimeout;
+  if (isResolvedDuration(idleTimeout)) {
+    const range = StreamingPipelineLimits.WINDOW_IDLE_TIMEOUT_MS;
+    const ms = idleTimeout.toMilliseconds({ integral: false });
+    if (!Number.isInteger(ms) || ms < range.min || ms > range.max) {
+      checks.push({
+        code: StreamingPipelineErrorCode.WINDOW_IDLE_TIMEOUT_OUT_OF_RANGE,
+        property: 'windowIdleTimeout',
+        given: idleTimeout.toHumanString(),
+        problem: `must be a whole number of milliseconds between ${range.min} (1 second) and ${range.max} (1 day) inclusive`,
+        fix: 'Set windowIdleTimeout between Duration.seconds(1) and Duration.days(1), or omit it for the handler default of 1 minute.',
+      });
+    }
+  }
   const threshold = props.iteratorAgeAlarmThreshold;
   if (isResolvedDuration(threshold) && threshold.toMilliseconds({ integral: false }) <= 0) {
     checks.push({
@@ -345,6 +365,125 @@ function operations(props: StreamingPipelineProps): Array<Check | undefined> {
     });
   }
   return checks;
+}
+
+function keyAttributeName(property: string, value: string): Check | undefined {
+  if (Token.isUnresolved(value)) return undefined;
+  const range = StreamingPipelineLimits.KEY_ATTRIBUTE_NAME_BYTES;
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes >= range.min && bytes <= range.max) return undefined;
+  return {
+    code: StreamingPipelineErrorCode.INVALID_RESULT_TABLE_KEY,
+    property,
+    given: JSON.stringify(value),
+    problem: `must be ${range.min} to ${range.max} bytes long (DynamoDB key attribute names)`,
+    fix: `Set ${property} to the attribute name the pipeline's rows use in their key, e.g. "word".`,
+  };
+}
+
+function sameTable(a: { readonly tableName: string }, b: { readonly tableName: string }): boolean {
+  if (a === b) return true;
+  return !Token.isUnresolved(a.tableName) && !Token.isUnresolved(b.tableName) && a.tableName === b.tableName;
+}
+
+function resultTable(props: StreamingPipelineProps): Array<Check | undefined> {
+  const table = props.resultTable;
+  if (table === undefined) return [];
+  if (isExistingTable(table)) {
+    const state = props.stateTable;
+    return [
+      state !== undefined && sameTable(table, state)
+        ? {
+            code: StreamingPipelineErrorCode.RESULT_TABLE_IS_STATE_TABLE,
+            property: 'resultTable',
+            given: describeGiven(Token.isUnresolved(table.tableName) ? table : table.tableName),
+            problem:
+              "must not be the state table: result rows would mix with keyed state, offsets and the batch ledger under the state table's key schema",
+            fix: 'Pass a separate table, or the key schema ({ partitionKey, sortKey? }) of a new one.',
+          }
+        : undefined,
+    ];
+  }
+  const { partitionKey, sortKey } = table;
+  return [
+    keyAttributeName('resultTable.partitionKey.name', partitionKey.name),
+    sortKey === undefined ? undefined : keyAttributeName('resultTable.sortKey.name', sortKey.name),
+    sortKey !== undefined &&
+    !Token.isUnresolved(sortKey.name) &&
+    !Token.isUnresolved(partitionKey.name) &&
+    sortKey.name === partitionKey.name
+      ? {
+          code: StreamingPipelineErrorCode.INVALID_RESULT_TABLE_KEY,
+          property: 'resultTable.sortKey.name',
+          given: JSON.stringify(sortKey.name),
+          problem: 'must differ from resultTable.partitionKey.name',
+          fix: 'Name the second key attribute differently, or omit sortKey for a table keyed by the partition key alone.',
+        }
+      : undefined,
+  ];
+}
+
+function reference(descriptor: ReferenceDescriptor, index: number): Check | undefined {
+  const { source } = descriptor;
+  const property = `plan.references[${index}].source`;
+  const of = `of reference data ${JSON.stringify(descriptor.name)}`;
+  if (source.kind === 's3-json') {
+    if (
+      source.bucket !== PIPELINE_BUCKET &&
+      !StreamingPipelineLimits.BUCKET_NAME_PATTERN.test(source.bucket)
+    ) {
+      return {
+        code: StreamingPipelineErrorCode.INVALID_REFERENCE_SOURCE,
+        property: `${property}.bucket`,
+        given: JSON.stringify(source.bucket),
+        problem: `${of} is not an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-")`,
+        fix: "Declare the source with s3Json('<bucket>', '<key>') naming an existing bucket, or pipelineBucketJson('<key>') for the pipeline's own bucket.",
+      };
+    }
+    if (source.key === '') {
+      return {
+        code: StreamingPipelineErrorCode.INVALID_REFERENCE_SOURCE,
+        property: `${property}.key`,
+        given: '""',
+        problem: `${of} must name an object`,
+        fix: 'Give the key of the JSON document, e.g. "reference/blacklist.json".',
+      };
+    }
+  } else if (
+    source.kind === 'dynamodb-table' &&
+    !StreamingPipelineLimits.TABLE_NAME_PATTERN.test(source.tableName)
+  ) {
+    return {
+      code: StreamingPipelineErrorCode.INVALID_REFERENCE_SOURCE,
+      property: `${property}.tableName`,
+      given: JSON.stringify(source.tableName),
+      problem: `${of} is not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and ".")`,
+      fix: "Declare the source with dynamoDbTable('<table name>', '<key attribute>') naming a table in this stack's account and region.",
+    };
+  }
+  return undefined;
+}
+
+function textFilePrefix(prefix: string, index: number): Check | undefined {
+  try {
+    validateTextFilePrefix(prefix, { defaultBucket: PIPELINE_BUCKET });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InvalidTextFilePathError)) throw error;
+    return {
+      code: StreamingPipelineErrorCode.INVALID_TEXT_FILE_PREFIX,
+      property: `plan.textFilePrefixes[${index}]`,
+      given: JSON.stringify(prefix),
+      problem: `is not a prefix saveAsTextFiles can write under: ${error.message}`,
+      fix:
+        "Pass saveAsTextFiles an s3://<bucket>/<path> URL, or a key prefix in the pipeline's bucket outside " +
+        `${TextFileSinkDefaults.RESERVED_KEY_PREFIXES.join(', ')}.`,
+    };
+  }
+}
+
+function planAccess(props: StreamingPipelineProps): Array<Check | undefined> {
+  return [...props.plan.references.map(reference), ...props.plan.textFilePrefixes.map(textFilePrefix)];
 }
 
 /**
@@ -361,6 +500,8 @@ export function validateStreamingPipelineProps(props: StreamingPipelineProps, co
     name('stateNamespace', props.stateNamespace, StreamingPipelineErrorCode.INVALID_STATE_NAMESPACE),
     ...source(props),
     ...lambdaFunction(props),
+    ...resultTable(props),
+    ...planAccess(props),
     ...operations(props),
   ];
   const failed = checks.find((check): check is Check => check !== undefined);
