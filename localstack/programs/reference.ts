@@ -31,3 +31,21 @@ export function referenceWindowCounts<T>(
 export function referenceTop(counts: ReadonlyMap<string, number>, n: number): [string, number][] {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n);
 }
+
+/** Differences between the expected lines of each window (by end) and the printed blocks. */
+export function compareWindowBlocks(
+  expected: ReadonlyMap<number, readonly string[]>,
+  printed: ReadonlyMap<number, readonly string[]>,
+): string[] {
+  const problems: string[] = [];
+  for (const [end, lines] of expected) {
+    if (JSON.stringify(printed.get(end)) !== JSON.stringify(lines)) {
+      problems.push(
+        `window ending ${end}: expected ${lines.join(' ')}, printed ${printed.get(end)?.join(' ')}`,
+      );
+    }
+  }
+  if (printed.size !== expected.size)
+    problems.push(`printed ${printed.size} windows, expected ${expected.size}`);
+  return problems;
+}

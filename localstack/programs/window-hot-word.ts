@@ -2,7 +2,7 @@ import { windowHotWord } from '../../functions/pipelines/window-hot-word';
 import { slidingWindows } from '../../lib/core';
 import { searchLogs, type TimedLine } from './inputs';
 import { parsePrintedBlocks } from './printed-blocks';
-import { referenceTop, referenceWindowCounts } from './reference';
+import { compareWindowBlocks, referenceTop, referenceWindowCounts } from './reference';
 import { windowedProgram } from './windowed-program';
 
 const SPEC = slidingWindows({ lengthMs: 60_000, slideMs: 10_000, allowedLatenessMs: 5_000 });
@@ -27,19 +27,13 @@ export function verifyTopWords(onTime: readonly TimedLine[], blocks: readonly st
     (item) => item.time,
     (item) => item.line.split(' ')[2] ?? '',
   );
-  const printed = parsePrintedBlocks(blocks);
-  const problems: string[] = [];
-  for (const [end, counts] of reference) {
-    const expected = referenceTop(counts, 3).map(([word, count]) => `(${word},${count})`);
-    if (JSON.stringify(printed.get(end)) !== JSON.stringify(expected)) {
-      problems.push(
-        `window ending ${end}: expected ${expected.join(' ')}, printed ${printed.get(end)?.join(' ')}`,
-      );
-    }
-  }
-  if (printed.size !== reference.size)
-    problems.push(`printed ${printed.size} windows, expected ${reference.size}`);
-  return problems;
+  const expected = new Map(
+    [...reference].map(([end, counts]) => [
+      end,
+      referenceTop(counts, 3).map(([word, count]) => `(${word},${count})`),
+    ]),
+  );
+  return compareWindowBlocks(expected, parsePrintedBlocks(blocks));
 }
 
 /** WindowHotWord: every 10 s, the top 3 search words of the last 60 s of event time. */
