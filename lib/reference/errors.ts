@@ -1,24 +1,22 @@
-import { describeError, type ErrorCode, type ReferenceSource, SparklessError } from '../core';
+import { describeError, ErrorCode, type ReferenceSource, SparklessError } from '../core';
 import { describeReferenceSource } from './describe-source';
 
 /**
  * Stable codes of the errors reference data loading raises. Callers, tests and alarms match on
  * these, never on messages.
- *
- * They are not (yet) members of the core `ErrorCode` union, so {@link ReferenceDataError} passes
- * them to `SparklessError` through a cast: `error.code` holds one of these strings at run time.
+ * They are members of the core `ErrorCode`.
  */
 export const ReferenceDataErrorCode = {
   /** A reference has never been loaded successfully, so there is nothing to serve. */
-  Unavailable: 'REFERENCE_DATA_UNAVAILABLE',
+  Unavailable: ErrorCode.ReferenceDataUnavailable,
   /** The source does not exist (no such S3 object or bucket, no such DynamoDB table). */
-  SourceMissing: 'REFERENCE_SOURCE_MISSING',
+  SourceMissing: ErrorCode.ReferenceSourceMissing,
   /** The source exists but its content is unusable (not JSON, item without its key attribute, ...). */
-  SourceInvalid: 'REFERENCE_SOURCE_INVALID',
+  SourceInvalid: ErrorCode.ReferenceSourceInvalid,
   /** Reading the source failed for another reason (access denied, throttling past retries, ...). */
-  LoadFailed: 'REFERENCE_LOAD_FAILED',
+  LoadFailed: ErrorCode.ReferenceLoadFailed,
   /** The reference's `parse` function threw on the loaded value. */
-  ParseFailed: 'REFERENCE_PARSE_FAILED',
+  ParseFailed: ErrorCode.ReferenceParseFailed,
 } as const;
 
 /** One of the {@link ReferenceDataErrorCode} values. */
@@ -27,8 +25,7 @@ export type ReferenceDataErrorCode = (typeof ReferenceDataErrorCode)[keyof typeo
 /** Base class of the errors reference data loading raises, with a {@link ReferenceDataErrorCode} and `cause`. */
 export class ReferenceDataError extends SparklessError {
   public constructor(code: ReferenceDataErrorCode, message: string, options?: { cause?: unknown }) {
-    // The code is not in the core ErrorCode union (lib/core is not ours to extend): cast.
-    super(code as string as ErrorCode, message, options);
+    super(code, message, options);
   }
 }
 

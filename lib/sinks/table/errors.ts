@@ -1,16 +1,14 @@
-import { type ErrorCode, SparklessError } from '../../core';
+import { ErrorCode, SparklessError } from '../../core';
 
 /**
  * Stable codes of the errors table sinks raise.
- *
- * They are not (yet) members of the core `ErrorCode` union, so {@link TableSinkError} passes them
- * to `SparklessError` through a cast: `error.code` holds one of these strings at run time.
+ * They are members of the core `ErrorCode`.
  */
 export const TableSinkErrorCode = {
   /** A row cannot be written as given (bad key, sequence or attribute); nothing was written. */
-  InvalidRow: 'INVALID_TABLE_ROW',
+  InvalidRow: ErrorCode.InvalidTableRow,
   /** A write failed for a reason other than its condition (infrastructure: retry the whole call). */
-  WriteFailed: 'TABLE_WRITE_FAILED',
+  WriteFailed: ErrorCode.TableWriteFailed,
 } as const;
 
 /** One of the {@link TableSinkErrorCode} values. */
@@ -19,8 +17,7 @@ export type TableSinkErrorCode = (typeof TableSinkErrorCode)[keyof typeof TableS
 /** Base class of the errors table sinks raise, with a {@link TableSinkErrorCode} and `cause`. */
 export class TableSinkError extends SparklessError {
   public constructor(code: TableSinkErrorCode, message: string, options?: { cause?: unknown }) {
-    // The code is not in the core ErrorCode union (lib/core is not ours to extend): cast.
-    super(code as string as ErrorCode, message, options);
+    super(code, message, options);
   }
 }
 

@@ -1,16 +1,14 @@
-import { type ErrorCode, SparklessError } from '../../core';
+import { ErrorCode, SparklessError } from '../../core';
 
 /**
  * Stable codes of the errors the text-file sink raises.
- *
- * They are not (yet) members of the core `ErrorCode` union, so {@link TextFileSinkError} passes
- * them to `SparklessError` through a cast: `error.code` holds one of these strings at run time.
+ * They are members of the core `ErrorCode`.
  */
 export const TextFileSinkErrorCode = {
   /** A path (or a `saveAsTextFiles` prefix) cannot be mapped to a bucket and key. */
-  InvalidPath: 'INVALID_TEXT_FILE_PATH',
+  InvalidPath: ErrorCode.InvalidTextFilePath,
   /** The object could not be written (infrastructure: the batch fails and is retried). */
-  WriteFailed: 'TEXT_FILE_WRITE_FAILED',
+  WriteFailed: ErrorCode.TextFileWriteFailed,
 } as const;
 
 /** One of the {@link TextFileSinkErrorCode} values. */
@@ -19,8 +17,7 @@ export type TextFileSinkErrorCode = (typeof TextFileSinkErrorCode)[keyof typeof 
 /** Base class of the errors the text-file sink raises, with a {@link TextFileSinkErrorCode} and `cause`. */
 export class TextFileSinkError extends SparklessError {
   public constructor(code: TextFileSinkErrorCode, message: string, options?: { cause?: unknown }) {
-    // The code is not in the core ErrorCode union (lib/core is not ours to extend): cast.
-    super(code as string as ErrorCode, message, options);
+    super(code, message, options);
   }
 }
 
