@@ -1,6 +1,7 @@
 export * from './combine';
 export * from './errors';
 export * from './evaluation';
+export * from './map-with-state';
 export * from './offsets';
 export * from './output';
 export * from './pipeline';

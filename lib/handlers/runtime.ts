@@ -62,7 +62,10 @@ export interface HandlerOptions {
 export interface PipelineRuntime {
   /** The executor, wired to DynamoDB and S3. */
   readonly executor: BatchExecutor;
-  /** Fires due windows (scheduled trigger); absent when the pipeline has no windowed operator. */
+  /**
+   * Fires due windows and sweeps due `mapWithState` timeouts (scheduled trigger); absent when the
+   * pipeline needs no scheduled trigger (no windowed operator, no timeout).
+   */
   readonly firer: WindowFirer | undefined;
   /** The AWS clients (a source reads its input with them). */
   readonly clients: HandlerClients;
@@ -137,8 +140,7 @@ export function createRuntimeLoader(
       textFiles: new ObjectStoreTextFileSink({ client: clients.s3, defaultBucket: config.checkpointBucket }),
       ...(options.print === undefined ? {} : { print: options.print }),
     };
-    const windows = pipeline.windowedNodes.length > 0;
-    const progress = windows ? new DynamoDbWindowProgressStore(table) : undefined;
+    const progress = plan.needsWindowTrigger ? new DynamoDbWindowProgressStore(table) : undefined;
     const firer =
       progress === undefined
         ? undefined

@@ -26,7 +26,7 @@ import {
 } from '../ledger';
 import type { MetricsSink } from '../metrics';
 import type { DeadLetterSink } from '../sinks';
-import { fireQuietly, type WindowFirer, type WindowProgressStore } from '../windows';
+import { fireQuietly, TimeoutTimers, type WindowFirer, type WindowProgressStore } from '../windows';
 import type { KeyedStateStore } from '../state';
 import { toDeadLetterEntries } from './dead-letters';
 import type { ReferenceProvider } from './reference-provider';
@@ -66,15 +66,16 @@ export interface BatchExecutorOptions {
    */
   readonly textFiles?: TextFileSink;
   /**
-   * Window bookkeeping (pane index, frontier, clock floor); required when the pipeline has windowed operators.
+   * Window bookkeeping (pane index, frontier, clock floor) and the timer bucket index of
+   * `mapWithState` timeouts; required when the pipeline has windowed operators or timeouts.
    *
    * @default none
    */
   readonly windowProgress?: WindowProgressStore;
   /**
-   * Fires due windows after every committed batch.
+   * Fires due windows and sweeps due `mapWithState` timeouts after every committed batch.
    *
-   * @default none: windows fire only through the scheduled trigger
+   * @default none: only the scheduled trigger fires windows and sweeps timeouts
    */
   readonly windowFirer?: WindowFirer;
   /**
@@ -152,16 +153,34 @@ export class BatchExecutor {
   private readonly print: (block: string) => void;
   private readonly lastSnapshot = new Map<string, number>();
   private readonly staticReferences = new StaticReferenceResolver();
+  private readonly timers: TimeoutTimers | undefined;
 
   public constructor(options: BatchExecutorOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.print = options.print ?? ((block) => process.stdout.write(block));
-    if (options.pipeline.windowedNodes.length > 0 && options.windowProgress === undefined) {
+    const { pipeline, windowProgress } = options;
+    if (pipeline.windowedNodes.length > 0 && windowProgress === undefined) {
       throw new InvalidConfigurationError(
-        `pipeline ${options.pipeline.name} has windowed operators: give the executor a windowProgress store`,
+        `pipeline ${pipeline.name} has windowed operators: give the executor a windowProgress store`,
       );
     }
+    const timeouts = pipeline.timeoutNodes[0];
+    if (timeouts !== undefined && windowProgress === undefined) {
+      throw new InvalidConfigurationError(
+        `pipeline ${pipeline.name} has mapWithState ${timeouts.operatorId} with a timeout: give the executor a windowProgress store (it keeps the timer bucket index)`,
+      );
+    }
+    this.timers =
+      timeouts === undefined || windowProgress === undefined
+        ? undefined
+        : new TimeoutTimers({
+            pipeline,
+            state: options.state,
+            progress: windowProgress,
+            clock: this.clock,
+            writeConcurrency: options.stateWriteConcurrency,
+          });
   }
 
   /** Processes `records` of one partition (any order, duplicates allowed). */
@@ -283,6 +302,7 @@ export class BatchExecutor {
       );
     }
     await this.recordWindowProgress(evaluation, batchId, batch.batchNumber, partition);
+    await this.timers?.register(evaluation.timers);
     this.options.metrics?.record({
       pipeline: pipeline.name,
       partition,

@@ -93,9 +93,11 @@ export class FencedStateBackend implements StateBackend {
         version: (current?.version ?? 0) + 1,
         marks: { ...current?.marks, [step.partition]: decision.mark },
       };
+      const removed =
+        step.isRemoved === undefined ? decision.next === undefined : step.isRemoved(decision.next);
       const expiresAt =
         group.expiresAtSeconds ??
-        (decision.next === undefined ? Math.floor(this.now() / 1000) + this.tombstoneTtlSeconds : undefined);
+        (removed ? Math.floor(this.now() / 1000) + this.tombstoneTtlSeconds : undefined);
       const result = await this.store.put(step.operatorId, refOf(group), next, current?.version, expiresAt);
       if (result.written) {
         this.stats.writes++;

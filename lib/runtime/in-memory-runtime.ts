@@ -1,5 +1,12 @@
 import { WriteAheadLog } from '../checkpoint';
-import { type Clock, type Pipeline, type SourceRecord, StaticReferenceResolver } from '../core';
+import {
+  type Clock,
+  decodeKey,
+  type Pipeline,
+  type SourceRecord,
+  StaticReferenceResolver,
+  unwrapMapWithState,
+} from '../core';
 import { MemoryPartitionLedgerStore } from '../ledger';
 import { MemoryMetricsSink } from '../metrics';
 import { MemoryDeadLetterSink } from '../sinks';
@@ -28,7 +35,7 @@ export interface InMemoryRuntimeOptions {
 
 /**
  * The production executor and window firer over the in-memory twins of every store: a whole
- * pipeline, windows and exactly-once protocol included, in a unit test.
+ * pipeline, windows, `mapWithState` timeouts and exactly-once protocol included, in a unit test.
  *
  * @example
  * const runtime = createInMemoryRuntime(windowHotWord, { clock: new ManualClock(0) });
@@ -89,7 +96,24 @@ export function createInMemoryRuntime(pipeline: Pipeline, options: InMemoryRunti
     /** Processes one partition's delivery. */
     process: (partition: string, records: readonly SourceRecord[]): Promise<PartitionResult> =>
       executor.processPartition(partition, records),
-    /** Fires due windows (the scheduled trigger). */
+    /** Fires due windows and sweeps due `mapWithState` timeouts (the scheduled trigger); returns the windows. */
     fire: () => firer.fire(),
+    /** The scheduled trigger: fires due windows and sweeps due `mapWithState` timeouts; returns both. */
+    tick: () => firer.tick(),
+    /** The live states of a stateful operator by key (for `mapWithState`: the user's states). */
+    stateOf: async (operatorId: string): Promise<Map<unknown, unknown>> => {
+      const mapWithState = pipeline.statefulNodes.some(
+        (node) => node.operatorId === operatorId && node.kind === 'mapWithState',
+      );
+      const out = new Map<unknown, unknown>();
+      for (const [keyId, stored] of await state.scan(operatorId)) {
+        if (!mapWithState) out.set(decodeKey(keyId), stored);
+        else {
+          const entry = unwrapMapWithState(stored);
+          if (entry.exists) out.set(decodeKey(keyId), entry.state);
+        }
+      }
+      return out;
+    },
   };
 }

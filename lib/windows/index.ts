@@ -1,7 +1,11 @@
 export { DynamoDbWindowProgressStore } from './dynamodb-window-progress-store';
 export type { DynamoDbWindowProgressStoreOptions } from './dynamodb-window-progress-store';
 export { isActive, watermarkClock } from './watermark';
+export { TimeoutSweeper } from './timeout-sweeper';
+export type { SweptBucket, TimeoutSweeperOptions } from './timeout-sweeper';
+export { TimeoutTimers } from './timeout-timers';
+export type { TimeoutTimersOptions } from './timeout-timers';
 export { fireQuietly, WindowFirer } from './window-firer';
-export type { FiredWindow, WindowFirerOptions } from './window-firer';
+export type { FiredWindow, TriggerResult, WindowFirerOptions } from './window-firer';
 export { MemoryWindowProgressStore } from './window-progress-store';
 export type { WindowProgress, WindowProgressStore } from './window-progress-store';

@@ -17,6 +17,7 @@ import type { ReferenceProvider } from '../runtime/reference-provider';
 import { toDeadLetterEntries } from '../runtime/dead-letters';
 import type { DeadLetterSink } from '../sinks';
 import type { KeyedStateStore } from '../state';
+import { type SweptBucket, TimeoutSweeper } from './timeout-sweeper';
 import { isActive, watermarkClock } from './watermark';
 import type { WindowProgressStore } from './window-progress-store';
 
@@ -45,6 +46,20 @@ export interface WindowFirerOptions {
   readonly references?: ReferenceProvider;
   /** @default none */
   readonly textFiles?: TextFileSink;
+  /**
+   * Lifetime in seconds of the tombstone of a key removed by a `mapWithState` timeout.
+   *
+   * @default 604800 (7 days)
+   */
+  readonly tombstoneTtlSeconds?: number;
+}
+
+/** What one run of the scheduled trigger did. */
+export interface TriggerResult {
+  /** The windows that fired. */
+  readonly windows: FiredWindow[];
+  /** The `mapWithState` timer buckets that were swept. */
+  readonly timeouts: SweptBucket[];
 }
 
 /** A window that fired. */
@@ -55,9 +70,10 @@ export interface FiredWindow {
 }
 
 /**
- * Fires the windows the watermark has passed, for every windowed operator of a pipeline:
- * called after every committed batch and by the scheduled trigger (so windows of an idle
- * stream fire too).
+ * The scheduled trigger's work: fires the windows the watermark has passed, for every windowed
+ * operator of a pipeline, then sweeps the idle keys of `mapWithState` operators with a timeout
+ * ({@link TimeoutSweeper}). Called after every committed batch and by the scheduled trigger (so
+ * windows of an idle stream fire and idle keys time out too).
  *
  * Exactly-once effect, without transactions:
  * 1. the watermark is the minimum event-time clock over active partitions (ledgers);
@@ -72,17 +88,55 @@ export interface FiredWindow {
 export class WindowFirer {
   private readonly options: WindowFirerOptions;
   private readonly idleTimeoutMs: number;
+  private readonly sweeper: TimeoutSweeper | undefined;
 
   public constructor(options: WindowFirerOptions) {
     this.options = options;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    this.sweeper =
+      options.pipeline.timeoutNodes.length === 0
+        ? undefined
+        : new TimeoutSweeper({
+            pipeline: options.pipeline,
+            namespace: options.namespace,
+            progress: options.progress,
+            state: options.state,
+            deadLetters: options.deadLetters,
+            clock: options.clock,
+            ...(options.print === undefined ? {} : { print: options.print }),
+            ...(options.references === undefined ? {} : { references: options.references }),
+            ...(options.textFiles === undefined ? {} : { textFiles: options.textFiles }),
+            ...(options.tombstoneTtlSeconds === undefined
+              ? {}
+              : { tombstoneTtlSeconds: options.tombstoneTtlSeconds }),
+          });
   }
 
-  /** Fires every due window; returns what fired. */
+  /** Fires every due window and sweeps due `mapWithState` timeouts (see {@link tick}); returns the windows that fired. */
   public async fire(): Promise<FiredWindow[]> {
-    const fired: FiredWindow[] = [];
-    for (const node of this.options.pipeline.windowedNodes) fired.push(...(await this.fireOperator(node)));
-    return fired;
+    return (await this.tick()).windows;
+  }
+
+  /**
+   * Fires every due window, then sweeps due `mapWithState` timeouts; returns both. A failure of one
+   * does not keep the other from running; the first failure is thrown after both ran.
+   */
+  public async tick(): Promise<TriggerResult> {
+    const fireWindows = async () => {
+      const fired: FiredWindow[] = [];
+      for (const node of this.options.pipeline.windowedNodes) fired.push(...(await this.fireOperator(node)));
+      return fired;
+    };
+    const windows = await settle(fireWindows());
+    const timeouts = await settle(this.sweepTimeouts());
+    if (!windows.ok) throw windows.error;
+    if (!timeouts.ok) throw timeouts.error;
+    return { windows: windows.value, timeouts: timeouts.value };
+  }
+
+  /** Sweeps the due timer buckets of `mapWithState` operators with a timeout (none without). */
+  public async sweepTimeouts(): Promise<SweptBucket[]> {
+    return this.sweeper === undefined ? [] : this.sweeper.sweep();
   }
 
   private async fireOperator(node: WindowedNode): Promise<FiredWindow[]> {
@@ -209,7 +263,18 @@ export class WindowFirer {
   }
 }
 
-/** Runs the firer, reporting (not throwing) a failure: after a committed batch the next trigger retries. */
+/** The outcome of a promise, without throwing. */
+async function settle<T>(
+  promise: Promise<T>,
+): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** Runs the firer (windows and timeouts), reporting (not throwing) a failure: after a committed batch the next trigger retries. */
 export async function fireQuietly(firer: WindowFirer): Promise<void> {
   try {
     await firer.fire();
@@ -217,7 +282,7 @@ export async function fireQuietly(firer: WindowFirer): Promise<void> {
     console.warn(
       JSON.stringify({
         level: 'WARN',
-        message: 'window firing failed; the next trigger retries',
+        message: 'window firing or timeout sweep failed; the next trigger retries',
         error: describeError(error),
       }),
     );

@@ -9,8 +9,9 @@ export interface WindowProgress {
 /**
  * The port for window bookkeeping of one state namespace: per windowed operator the pane
  * index and the fired frontier, and one namespace-wide event-time floor that partitions
- * seen for the first time start from (so they treat fired windows as closed).
- * Every update is idempotent or only moves forward.
+ * seen for the first time start from (so they treat fired windows as closed); and the
+ * versioned timer bucket index of `mapWithState` timeouts.
+ * Every update is idempotent, only moves forward, or is conditional.
  */
 export interface WindowProgressStore {
   read(operatorId: string): Promise<WindowProgress>;
@@ -24,11 +25,29 @@ export interface WindowProgressStore {
   readClockFloor(): Promise<number | undefined>;
   /** Raises the floor to `to` if it is below. */
   raiseClockFloor(to: number): Promise<void>;
+  /**
+   * The timer buckets indexed under `indexId` in bucket order, each with its version. A sweep reads
+   * them before it reads a bucket's timers.
+   */
+  readBuckets(indexId: string): Promise<ReadonlyMap<number, number>>;
+  /**
+   * Adds buckets to the index (again, for buckets already there) with a new version: a number the
+   * index never gave before, so a removal conditional on an older version fails even after the
+   * bucket was removed and added back. Returns the new versions. Whoever creates work in a bucket
+   * (a timer, a timeout still to emit) adds it.
+   */
+  addBuckets(indexId: string, buckets: readonly number[]): Promise<ReadonlyMap<number, number>>;
+  /**
+   * Removes a bucket if its version still is `version`, i.e. nobody added it since the remover read
+   * it (or last added it itself); false when it changed (the bucket stays for the next sweep).
+   */
+  removeBucket(indexId: string, bucket: number, version: number): Promise<boolean>;
 }
 
 /** The in-memory twin of {@link DynamoDbWindowProgressStore}. */
 export class MemoryWindowProgressStore implements WindowProgressStore {
   private readonly operators = new Map<string, { frontier: number | undefined; panes: Set<number> }>();
+  private readonly bucketIndexes = new Map<string, { sequence: number; versions: Map<number, number> }>();
   private clockFloor: number | undefined;
 
   public async read(operatorId: string): Promise<WindowProgress> {
@@ -59,6 +78,30 @@ export class MemoryWindowProgressStore implements WindowProgressStore {
 
   public async raiseClockFloor(to: number): Promise<void> {
     if (this.clockFloor === undefined || this.clockFloor < to) this.clockFloor = to;
+  }
+
+  public async readBuckets(indexId: string): Promise<ReadonlyMap<number, number>> {
+    return new Map([...(this.bucketIndexes.get(indexId)?.versions ?? [])].sort(([a], [b]) => a - b));
+  }
+
+  public async addBuckets(indexId: string, buckets: readonly number[]): Promise<ReadonlyMap<number, number>> {
+    const index = this.bucketIndexes.get(indexId) ?? { sequence: 0, versions: new Map<number, number>() };
+    this.bucketIndexes.set(indexId, index);
+    if (buckets.length === 0) return new Map();
+    index.sequence++;
+    const added = new Map<number, number>();
+    for (const bucket of buckets) {
+      index.versions.set(bucket, index.sequence);
+      added.set(bucket, index.sequence);
+    }
+    return added;
+  }
+
+  public async removeBucket(indexId: string, bucket: number, version: number): Promise<boolean> {
+    const index = this.bucketIndexes.get(indexId);
+    if (index?.versions.get(bucket) !== version) return false;
+    index.versions.delete(bucket);
+    return true;
   }
 
   private entry(operatorId: string) {

@@ -28,6 +28,7 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
     await ensureBucket(s3, 'fault-injection');
     const objects = new S3ObjectStore({ client: s3, bucket: 'fault-injection' });
     let crashes = 0;
+    const sessionEnds = { lazily: 0, swept: 0 };
     for (let seed = 10_001; seed < 10_001 + TRIALS; seed++) {
       const namespace = `trial-${seed}`;
       const table = { client: dynamodb, tableName: 'fault-injection', namespace };
@@ -45,10 +46,15 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
         { partitions: 2, recordsPerPartition: 12 + (seed % 10), maxBatchSize: 8 },
       );
       crashes += report.crashes;
+      sessionEnds.lazily += report.sessionEnds.lazily;
+      sessionEnds.swept += report.sessionEnds.swept;
 
       // Assess
       expectInvariantsHeld(report);
     }
     expect(crashes).toBeGreaterThan(TRIALS);
+    // mapWithState sessions ended both ways: lazily in batches and by sweeps
+    expect(sessionEnds.lazily).toBeGreaterThan(0);
+    expect(sessionEnds.swept).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -11,6 +11,7 @@ describe('Invariant: exactly-once state under injected faults (in-memory twin)',
   it(`holds for ${TRIALS} randomized trials`, async () => {
     // Prepare
     let crashes = 0;
+    const sessionEnds = { lazily: 0, swept: 0 };
     for (let seed = 1; seed <= TRIALS; seed++) {
       // Act
       const report = await runTrial(
@@ -25,10 +26,15 @@ describe('Invariant: exactly-once state under injected faults (in-memory twin)',
         { partitions: 1 + (seed % 3), recordsPerPartition: 20 + (seed % 30), maxBatchSize: 12 },
       );
       crashes += report.crashes;
+      sessionEnds.lazily += report.sessionEnds.lazily;
+      sessionEnds.swept += report.sessionEnds.swept;
 
       // Assess
       expectInvariantsHeld(report);
     }
     expect(crashes).toBeGreaterThan(TRIALS);
+    // mapWithState sessions ended both ways: lazily in batches and by sweeps
+    expect(sessionEnds.lazily).toBeGreaterThan(0);
+    expect(sessionEnds.swept).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -104,5 +104,10 @@ export function faultyProgressStore(inner: WindowProgressStore, faults: FaultInj
       faults.write('progress.advanceFrontier', () => inner.advanceFrontier(operatorId, end)),
     readClockFloor: () => faults.read('progress.readClockFloor', () => inner.readClockFloor()),
     raiseClockFloor: (to) => faults.write('progress.raiseClockFloor', () => inner.raiseClockFloor(to)),
+    readBuckets: (indexId) => faults.read('progress.readBuckets', () => inner.readBuckets(indexId)),
+    addBuckets: (indexId, buckets) =>
+      faults.write('progress.addBuckets', () => inner.addBuckets(indexId, buckets)),
+    removeBucket: (indexId, bucket, version) =>
+      faults.write('progress.removeBucket', () => inner.removeBucket(indexId, bucket, version)),
   };
 }

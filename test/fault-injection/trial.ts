@@ -6,6 +6,7 @@ import {
   pipeline,
   type SourceRecord,
   slidingWindows,
+  unwrapMapWithState,
   windowEndsContaining,
 } from '../../lib/core';
 import type { PartitionLedgerStore } from '../../lib/ledger';
@@ -64,13 +65,32 @@ export interface TrialReport {
   readonly firedWindows: Record<string, Record<string, number>>;
   /** Windows whose results differed between two firings (must be empty). */
   readonly unstableWindows: string[];
+  /** The `mapWithState` sessions' timeout (short: sessions end during the trial; long: only the final sweep ends them). */
+  readonly sessionTimeoutMs: number;
+  /** Per session word, its count in the input: plain loops over the generated input. */
+  readonly expectedSessionTotals: Record<string, number>;
+  /** Per session word, the sum of the counts its ended sessions emitted (must equal {@link expectedSessionTotals}). */
+  readonly sessionTotals: Record<string, number>;
+  /** Words whose running outputs are not exactly 1..n once for each ended session of n values (must be empty). */
+  readonly sessionRunErrors: string[];
+  /** Words still holding a session state after the final sweep (must be empty). */
+  readonly liveSessions: string[];
+  /** `(batch id, word)` whose outputs differed between two deliveries (must be empty). */
+  readonly unstableSessionOutputs: string[];
+  /** How sessions ended (informational): lazily in a batch, or by a sweep (during the trial or the final one). */
+  readonly sessionEnds: { readonly lazily: number; readonly swept: number };
 }
+
+/** What the trial's `mapWithState` emits: a running count per value, the session's count when it times out. */
+type SessionOutput = readonly ['run' | 'end', string, number];
 
 /** The trial's windows: 6 s sliding by 2 s, with enough lateness that no record of the trial is late. */
 const TRIAL_WINDOWS = slidingWindows({ lengthMs: 6_000, slideMs: 2_000, allowedLatenessMs: 60_000 });
 const TRIAL_START = 1_700_000_000_000;
 
 const VOCABULARY = ['spark', 'lambda', 'kinesis', 'state', 'window', 'shard', 'exactly', 'once'];
+/** The words the `mapWithState` sessions count (half the vocabulary keeps the trial fast; keys stay shared by all partitions). */
+const SESSION_WORDS: ReadonlySet<string> = new Set(['spark', 'lambda', 'kinesis', 'state']);
 const encoder = new TextEncoder();
 
 /**
@@ -117,6 +137,32 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
         unstableWindows.push(end);
       }
       firedWindows[end] = counts;
+    });
+  const sessionTimeoutMs = random.chance(0.5) ? random.int(300, 1_500) : 600_000;
+  const sessionOutputs = new Map<string, string>();
+  const unstableSessionOutputs: string[] = [];
+  words
+    .filter(([word]) => SESSION_WORDS.has(word))
+    .mapWithState<number, SessionOutput>(
+      (word, one, state) => {
+        if (state.isTimingOut()) return ['end', word, state.get()];
+        const count = (state.getOption() ?? 0) + (one ?? 0);
+        state.update(count);
+        return ['run', word, count];
+      },
+      { name: 'sessions', timeoutMs: sessionTimeoutMs },
+    )
+    .foreachBatch((outputs, context) => {
+      // An idempotent sink keyed by (batch id, word): the first delivery is kept; later ones must agree.
+      const byWord = new Map<string, SessionOutput[]>();
+      for (const output of outputs) byWord.set(output[1], [...(byWord.get(output[1]) ?? []), output]);
+      for (const [word, list] of byWord) {
+        const id = `${context.batchId}|${word}`;
+        const content = JSON.stringify(list);
+        const kept = sessionOutputs.get(id);
+        if (kept === undefined) sessionOutputs.set(id, content);
+        else if (kept !== content) unstableSessionOutputs.push(id);
+      }
     });
 
   const faultyObjects = faultyObjectStore(stores.objects, faults);
@@ -182,14 +228,26 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
       } catch {
         if (random.chance(0.5)) executor = newExecutor();
         if (random.chance(0.5)) nextSize = Math.max(1, Math.ceil(batch.length / 2));
+        // Lambda's retry backoff: the open batch is replayed seconds later, with its old batch time.
+        if (random.chance(0.3)) clock.advance(random.int(500, 3_000));
       }
     }
   };
   await Promise.all([...input.byPartition].map(([partition, records]) => consume(partition, records)));
   await Promise.all(zombies);
-  faults.enabled = false;
+  // Past every timeout: concurrent sweeps that may crash half-way, then a clean one that must finish their work.
   clock.advance(2 * 3_600_000);
+  faults.enabled = true;
+  await Promise.all(
+    Array.from({ length: random.int(0, 3) }, () =>
+      newFirer()
+        .fire()
+        .catch(() => undefined),
+    ),
+  );
+  faults.enabled = false;
   await newFirer().fire();
+  const sessions = sessionReport(sessionOutputs);
 
   return {
     seed,
@@ -223,7 +281,53 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     expectedWindows: input.expectedWindows,
     firedWindows,
     unstableWindows,
+    sessionTimeoutMs,
+    expectedSessionTotals: Object.fromEntries(
+      Object.entries(input.expectedCounts).filter(([word]) => SESSION_WORDS.has(word)),
+    ),
+    sessionTotals: sessions.totals,
+    sessionRunErrors: sessions.runErrors,
+    liveSessions: [...(await stores.state.scan('sessions'))]
+      .filter(([, stored]) => unwrapMapWithState(stored).exists)
+      .map(([keyId]) => keyId),
+    unstableSessionOutputs,
+    sessionEnds: sessions.ends,
   };
+}
+
+/**
+ * Checks the sessions against the only batching-independent truth there is: every value is counted
+ * in exactly one session, so a word's ended sessions sum to its count, and its running outputs are
+ * 1..n exactly once for each session of n values.
+ */
+function sessionReport(outputs: ReadonlyMap<string, string>): {
+  totals: Record<string, number>;
+  runErrors: string[];
+  ends: { lazily: number; swept: number };
+} {
+  const ends = new Map<string, number[]>();
+  const runs = new Map<string, number[]>();
+  const endsBy = { lazily: 0, swept: 0 };
+  for (const [id, content] of outputs) {
+    for (const [kind, word, count] of JSON.parse(content) as SessionOutput[]) {
+      const into = kind === 'end' ? ends : runs;
+      into.set(word, [...(into.get(word) ?? []), count]);
+      if (kind === 'end') endsBy[id.includes('@timeout@') ? 'swept' : 'lazily']++;
+    }
+  }
+  const totals: Record<string, number> = {};
+  const runErrors: string[] = [];
+  for (const word of new Set([...ends.keys(), ...runs.keys()])) {
+    const sessions = ends.get(word) ?? [];
+    totals[word] = sessions.reduce((sum, n) => sum + n, 0);
+    const expected = sessions
+      .flatMap((n) => Array.from({ length: n }, (_, i) => i + 1))
+      .sort((a, b) => a - b);
+    const actual = [...(runs.get(word) ?? [])].sort((a, b) => a - b);
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      runErrors.push(`${word}: runs ${actual.join(',')} for sessions ${sessions.join(',')}`);
+  }
+  return { totals, runErrors, ends: endsBy };
 }
 
 interface TrialInput {
@@ -312,4 +416,17 @@ export function expectInvariantsHeld(report: TrialReport): void {
   expect({ seed, coverage: report.batchCoverageErrors }).toEqual({ seed, coverage: [] });
   expect({ seed, windows: report.firedWindows }).toEqual({ seed, windows: report.expectedWindows });
   expect({ seed, unstableWindows: report.unstableWindows }).toEqual({ seed, unstableWindows: [] });
+  const timeoutMs = report.sessionTimeoutMs;
+  expect({ seed, timeoutMs, sessionTotals: report.sessionTotals }).toEqual({
+    seed,
+    timeoutMs,
+    sessionTotals: report.expectedSessionTotals,
+  });
+  expect({ seed, timeoutMs, sessionRuns: report.sessionRunErrors }).toEqual({
+    seed,
+    timeoutMs,
+    sessionRuns: [],
+  });
+  expect({ seed, liveSessions: report.liveSessions }).toEqual({ seed, liveSessions: [] });
+  expect({ seed, unstableSessions: report.unstableSessionOutputs }).toEqual({ seed, unstableSessions: [] });
 }

@@ -13,6 +13,8 @@ export const ErrorCode = {
   LedgerConflictRetriesExhausted: 'LEDGER_CONFLICT_RETRIES_EXHAUSTED',
   WriteAheadLogMissing: 'WRITE_AHEAD_LOG_MISSING',
   LateRecord: 'LATE_RECORD',
+  InvalidStateAccess: 'INVALID_STATE_ACCESS',
+  StateTooLarge: 'STATE_TOO_LARGE',
   ReferenceDataUnavailable: 'REFERENCE_DATA_UNAVAILABLE',
   ReferenceSourceMissing: 'REFERENCE_SOURCE_MISSING',
   ReferenceSourceInvalid: 'REFERENCE_SOURCE_INVALID',

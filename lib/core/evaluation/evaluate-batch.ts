@@ -1,7 +1,16 @@
 import { ErrorCode, InvalidConfigurationError, SparklessError, UserCodeError } from '../errors';
 import { formatPrintBlock, formatSparkValue } from '../output/spark-format';
+import {
+  asMapWithStateItem,
+  failureError,
+  foldMapWithState,
+  hasState,
+  type StoredTimeout,
+  timeoutBatchId,
+} from '../map-with-state';
 import type {
   AggregateNode,
+  MapWithStateNode,
   OperatorEnvironment,
   OutputNode,
   ParDoNode,
@@ -79,6 +88,12 @@ export interface BatchEvaluation {
   readonly maxEventTime: number | undefined;
   /** Per windowed operator id, the pane starts the batch wrote to. */
   readonly panesTouched: ReadonlyMap<string, ReadonlySet<number>>;
+  /**
+   * Per `mapWithState` operator with a timeout, per key id, the timer bucket its written fold needs
+   * registered (whether this attempt folded it or found it folded by an earlier one): the runtime
+   * writes these timers before the batch commits.
+   */
+  readonly timers: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
 /** An element that arrived after every window it belongs to had closed. */
@@ -166,6 +181,7 @@ export async function evaluateBatch(
     late: evaluator.late,
     maxEventTime: evaluator.maxEventTime,
     panesTouched: evaluator.panesTouched,
+    timers: evaluator.timers,
   };
 }
 
@@ -220,7 +236,94 @@ export async function evaluateWindowFiring(
     if (output.parent.window !== node.operatorId) continue;
     await runOutput(output, await evaluator.evaluate(output.parent), context, ports);
   }
-  return { deadLetters, processedRecords: 0, late: [], maxEventTime: undefined, panesTouched: new Map() };
+  return firingEvaluation(evaluator, deadLetters);
+}
+
+/** The keys one sweep of a timer bucket timed out (now or in an earlier attempt), ready to emit. */
+export interface TimeoutFiring {
+  readonly node: MapWithStateNode;
+  /** The swept timer bucket (epoch ms). */
+  readonly bucket: number;
+  /** Per key, in key id order, what its timing-out call emitted (or the failure it dead-letters). */
+  readonly keys: readonly { readonly key: unknown; readonly timedOut: StoredTimeout }[];
+}
+
+/**
+ * Emits the outputs of one swept timer bucket of a `mapWithState` operator: runs everything
+ * downstream of the operator (transforms, stateful steps, outputs) with a batch context whose id,
+ * `<operatorId>@timeout@<bucket>`, is the same however often the bucket is swept. Timing-out calls
+ * that threw are dead-lettered as `[key, state]`.
+ */
+export async function evaluateTimeoutFiring(
+  pipeline: Pipeline,
+  firing: TimeoutFiring,
+  ports: EvaluationPorts,
+): Promise<BatchEvaluation> {
+  const { node, bucket } = firing;
+  const context: BatchContext = {
+    batchId: timeoutBatchId(node.operatorId, bucket),
+    batchNumber: Math.floor(bucket / (node.timeoutBucketMs ?? 1)),
+    batchTime: bucket,
+    partition: `timeout:${node.operatorId}`,
+    firstOffset: String(bucket),
+    lastOffset: String(bucket),
+  };
+  const origin: Origin = { records: [], offsetKey: encodeOffsetKey(String(bucket)) };
+  const deadLetters: DeadLetter[] = [];
+  const elements: Element[] = [];
+  for (const { timedOut } of firing.keys) {
+    for (const failure of timedOut.failures ?? []) {
+      deadLetters.push({
+        kind: 'element',
+        stage: node.stage,
+        error: new UserCodeError(node.stage, failureError(failure)),
+        value: failure.value,
+        offsetKeys: [],
+      });
+    }
+    for (const value of timedOut.values) elements.push({ value, origin, eventTime: bucket });
+  }
+  const evaluator = new Evaluator(
+    [],
+    {
+      references: ports.references ?? noReferences,
+      batch: context,
+      eventTimeClock: Number.NEGATIVE_INFINITY,
+    },
+    ports.state,
+    deadLetters,
+    { node, elements },
+  );
+  const downstream = downstreamOf(node);
+  for (const output of pipeline.outputs) {
+    if (!downstream(output.parent)) continue;
+    await runOutput(output, await evaluator.evaluate(output.parent), context, ports);
+  }
+  return firingEvaluation(evaluator, deadLetters);
+}
+
+function firingEvaluation(evaluator: Evaluator, deadLetters: readonly DeadLetter[]): BatchEvaluation {
+  return {
+    deadLetters,
+    processedRecords: 0,
+    late: [],
+    maxEventTime: undefined,
+    panesTouched: new Map(),
+    timers: evaluator.timers,
+  };
+}
+
+/** A predicate telling whether a node is `ancestor` or downstream of it (memoized). */
+function downstreamOf(ancestor: StreamNode): (node: StreamNode) => boolean {
+  const known = new Map<StreamNode, boolean>();
+  const test = (node: StreamNode): boolean => {
+    const cached = known.get(node);
+    if (cached !== undefined) return cached;
+    const result = node === ancestor || parentsOf(node).some(test);
+    known.set(node, result);
+    return result;
+  };
+  return test;
 }
 
 async function runOutput(
@@ -261,16 +364,21 @@ class Evaluator {
   public readonly panesTouched = new Map<string, Set<number>>();
   /** The latest event time that reached a windowed operator. */
   public maxEventTime: number | undefined;
+  /** Timer buckets of the live keys, per `mapWithState` operator with a timeout. */
+  public readonly timers = new Map<string, Map<string, number>>();
   private readonly results = new Map<StreamNode, readonly Element[]>();
 
-  /** @param firing when set, the evaluator fires that window: its node yields the window's results, the source nothing. */
+  /**
+   * @param firing when set, the evaluator fires a window or a swept timer bucket: its node yields the
+   * given elements, windowed operators and the source nothing.
+   */
   public constructor(
     private readonly records: readonly InputRecord[],
     private readonly environment: OperatorEnvironment,
     private readonly state: StateBackend,
     private readonly deadLetters: DeadLetter[],
     private readonly firing:
-      { readonly node: WindowedNode; readonly elements: readonly Element[] } | undefined,
+      { readonly node: WindowedNode | MapWithStateNode; readonly elements: readonly Element[] } | undefined,
   ) {}
 
   /** Phase A: every node upstream of state, so record failures surface before any write. */
@@ -293,13 +401,17 @@ class Evaluator {
   public async evaluate(node: StreamNode): Promise<readonly Element[]> {
     const cached = this.results.get(node);
     if (cached !== undefined) return cached;
+    if (this.firing !== undefined && node === this.firing.node) {
+      this.results.set(node, this.firing.elements);
+      return this.firing.elements;
+    }
     const parents: (readonly Element[])[] = [];
     for (const parent of parentsOf(node)) parents.push(await this.evaluate(parent));
     let result: readonly Element[];
     if (node.kind === 'stateful') result = await this.applyState(node, parents[0] ?? []);
+    else if (node.kind === 'mapWithState') result = await this.applyMapWithState(node, parents[0] ?? []);
     else if (node.kind === 'windowed') {
-      if (this.firing === undefined) result = await this.applyWindow(node, parents[0] ?? []);
-      else result = node === this.firing.node ? this.firing.elements : [];
+      result = this.firing === undefined ? await this.applyWindow(node, parents[0] ?? []) : [];
     } else result = this.evaluateSync(node, parents);
     this.results.set(node, result);
     return result;
@@ -325,6 +437,7 @@ class Evaluator {
       case 'transform':
         return this.transform(node, parent);
       case 'stateful':
+      case 'mapWithState':
       case 'windowed':
         throw new SparklessError(
           ErrorCode.InvalidPipeline,
@@ -513,7 +626,11 @@ class Evaluator {
       offsetKeys: group.origins.map((origin) => origin.offsetKey),
     }));
     const outcomes = await this.state.apply(
-      { operatorId: node.operatorId, partition: this.environment.batch.partition, update: node.update },
+      {
+        operatorId: node.operatorId,
+        partition: this.environment.batch.partition,
+        update: (values, state) => node.update(values, state),
+      },
       keyGroups,
     );
     const out: Element[] = [];
@@ -539,7 +656,79 @@ class Evaluator {
     return out;
   }
 
-  private groupByKey(node: AggregateNode | StatefulNode, parent: readonly Element[]): Map<string, Group> {
+  /**
+   * Folds each key's values with the user's function (fenced like every state write) and emits the
+   * outputs of the fold that was written: this attempt's, or, when an earlier attempt already folded
+   * the batch's values, the ones it stored; and reports the timer the written fold needs registered
+   * (its own attempt's or the earlier one's: a replay registers it again, in case that attempt
+   * crashed before registering).
+   */
+  private async applyMapWithState(
+    node: MapWithStateNode,
+    parent: readonly Element[],
+  ): Promise<readonly Element[]> {
+    const groups = this.groupByKey(node, parent);
+    const { partition, batchTime } = this.environment.batch;
+    const outcomes = await this.state.apply(
+      {
+        operatorId: node.operatorId,
+        partition,
+        update: (values, stored, fold) =>
+          foldMapWithState(node, { key: fold.key, partition, mark: fold.mark, batchTime }, values, stored),
+        isRemoved: (stored) => !hasState(asMapWithStateItem(stored)),
+      },
+      [...groups.entries()].map(([keyId, group]) => ({
+        key: group.key,
+        keyId,
+        values: group.values,
+        offsetKeys: group.origins.map((origin) => origin.offsetKey),
+      })),
+    );
+    const out: Element[] = [];
+    let timers: Map<string, number> | undefined;
+    if (node.timeoutMs !== undefined) {
+      timers = this.timers.get(node.operatorId) ?? new Map<string, number>();
+      this.timers.set(node.operatorId, timers);
+    }
+    for (const [keyId, group] of groups) {
+      const outcome = outcomes.get(keyId);
+      if (outcome === undefined) continue;
+      const offsetKeys = group.origins.map((origin) => origin.offsetKey);
+      if (outcome.kind === 'failed') {
+        this.deadLetters.push({
+          kind: 'element',
+          stage: node.stage,
+          error: outcome.error,
+          value: [group.key, group.values],
+          offsetKeys,
+        });
+        continue;
+      }
+      const item = asMapWithStateItem(outcome.state);
+      const written = item?.outputs?.[partition];
+      if (written !== undefined && written.mark === highest(offsetKeys)) {
+        for (const failure of written.failures ?? []) {
+          this.deadLetters.push({
+            kind: 'element',
+            stage: node.stage,
+            error: new UserCodeError(node.stage, failureError(failure)),
+            value: failure.value,
+            offsetKeys,
+          });
+        }
+        const origin = mergeOrigins(group.origins);
+        const eventTime = latestEventTime(group.elements);
+        for (const value of written.values) out.push({ value, origin, eventTime });
+        if (timers !== undefined && written.timer !== undefined) timers.set(keyId, written.timer);
+      }
+    }
+    return out;
+  }
+
+  private groupByKey(
+    node: AggregateNode | StatefulNode | MapWithStateNode,
+    parent: readonly Element[],
+  ): Map<string, Group> {
     const groups = new Map<string, Group>();
     for (const element of parent) {
       let pair: readonly [unknown, unknown];
@@ -591,4 +780,11 @@ interface Group {
   readonly values: unknown[];
   readonly origins: Origin[];
   readonly elements: Element[];
+}
+
+/** The highest of some offset keys (they compare as strings). */
+function highest(offsetKeys: readonly string[]): string | undefined {
+  let max: string | undefined;
+  for (const offsetKey of offsetKeys) if (max === undefined || offsetKey > max) max = offsetKey;
+  return max;
 }

@@ -29,7 +29,8 @@ export function decideFold(
   });
   if (nextMark === undefined) return { kind: 'skip' };
   try {
-    return { kind: 'fold', next: step.update(pending, state), mark: nextMark };
+    const context = { key: group.key, keyId: group.keyId, mark: nextMark };
+    return { kind: 'fold', next: step.update(pending, state, context), mark: nextMark };
   } catch (error) {
     return { kind: 'failed', error: new UserCodeError(step.operatorId, error) };
   }

@@ -6,11 +6,12 @@ export type {
   BatchInput,
   EvaluationPorts,
   LateElement,
+  TimeoutFiring,
   WindowFiring,
 } from './evaluate-batch';
-export { evaluateBatch, evaluateWindowFiring } from './evaluate-batch';
+export { evaluateBatch, evaluateTimeoutFiring, evaluateWindowFiring } from './evaluate-batch';
 export type { FoldDecision } from './fold';
 export { decideFold } from './fold';
 export { decodeKey, encodeKey } from './keys';
-export type { KeyGroup, KeyOutcome, StateBackend, StatefulStep } from './state-backend';
+export type { FoldContext, KeyGroup, KeyOutcome, StateBackend, StatefulStep } from './state-backend';
 export type { TextFileSink } from './text-file-sink';

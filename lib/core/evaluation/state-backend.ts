@@ -24,14 +24,31 @@ export interface KeyGroup {
   readonly expiresAtSeconds?: number;
 }
 
+/** What an update function knows about the fold besides its values and state. */
+export interface FoldContext {
+  /** The key as user code produced it. */
+  readonly key: unknown;
+  /** The key's canonical id. */
+  readonly keyId: string;
+  /** The offset key the partition's mark moves to if the fold is written (its last value's). */
+  readonly mark: string;
+}
+
 /** A stateful operator applied to one batch of one partition. */
 export interface StatefulStep {
   /** The operator id (state key prefix). */
   readonly operatorId: string;
   /** The partition the batch came from: the fencing marks are per partition. */
   readonly partition: string;
-  /** The user's update function: `undefined` removes the key. */
-  readonly update: (values: unknown[], state: unknown) => unknown;
+  /** Folds a key's new values into its state; a result that {@link isRemoved} removes the key. */
+  readonly update: (values: unknown[], state: unknown, context: FoldContext) => unknown;
+  /**
+   * Whether a folded state means "no state": such items are kept as tombstones (with their fencing
+   * marks) that expire after the backend's tombstone TTL.
+   *
+   * @default the state is `undefined`
+   */
+  readonly isRemoved?: (state: unknown) => boolean;
 }
 
 /** What a stateful step did to one key. */

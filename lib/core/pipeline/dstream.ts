@@ -1,11 +1,15 @@
 import { type CombineFn, Combiners } from '../combine';
 import { InvalidPipelineError } from '../errors';
+import type { StateHandle } from '../map-with-state/state-handle';
+import { timerBucketWidthMs } from '../map-with-state/timers';
 import type { ReferenceData } from '../reference';
 import type { WindowSpec } from '../windows';
 import {
   type AggregateNode,
+  type MapWithStateNode,
   type OperatorEnvironment,
   OutputMode,
+  parentsOf,
   type StreamNode,
   type WindowedNode,
 } from './graph';
@@ -36,6 +40,25 @@ export interface StatefulOperatorOptions {
    */
   readonly name?: string;
 }
+
+/** Options of `mapWithState` (Spark's `StateSpec`). */
+export interface MapWithStateOptions extends StatefulOperatorOptions {
+  /**
+   * Removes the state of a key that got no values for longer than this many milliseconds (Spark's
+   * `StateSpec.timeout`): the function is called once more with `value` undefined and
+   * `state.isTimingOut()` true, its result is emitted, and the state is removed. Idle time is
+   * measured from the batch time of the key's last values: lazily when a later batch brings values
+   * for an expired key (it times out first, then starts afresh), and by the scheduled trigger for
+   * keys that get none (the sweep emits under the batch id `<name>@timeout@<bucket>`). A key times
+   * out at most about `timeoutMs / 16` (between 1 s and 60 s) plus the trigger interval late.
+   *
+   * @default none: a key's state lives until the function removes it
+   */
+  readonly timeoutMs?: number;
+}
+
+/** The longest `mapWithState` timeout: one year. */
+const MAX_TIMEOUT_MS = 365 * 24 * 3600 * 1000;
 
 /** Options of `transform`. */
 export interface TransformOptions {
@@ -81,6 +104,19 @@ function windowOfUnion(parents: readonly StreamNode[]): string | undefined {
     );
   }
   return parents[0]?.window;
+}
+
+/** The id of a `mapWithState` operator with a timeout at or upstream of `node`, if any. */
+function upstreamTimeoutOperator(node: StreamNode): string | undefined {
+  const seen = new Set<StreamNode>();
+  const pending = [node];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    if (seen.has(current)) continue;
+    seen.add(current);
+    if (current.kind === 'mapWithState' && current.timeoutMs !== undefined) return current.operatorId;
+    pending.push(...parentsOf(current));
+  }
+  return undefined;
 }
 
 /** The lookup key of a join: strings as they are, other keys as JSON. */
@@ -298,6 +334,76 @@ export class DStream<T> {
     return new DStream(this.pipeline, node);
   }
 
+  /**
+   * Keeps a state per key and maps every value with it (Spark's `mapWithState`). For every key with
+   * values in a batch, `fn(key, value, state)` is called once per value in offset order with the
+   * evolving state ({@link StateHandle}: `exists`, `get`, `update`, `remove`, `isTimingOut`); its
+   * results form the output stream (`undefined` results are not emitted). The key's state is
+   * written once per batch with the same exactly-once fencing as `updateStateByKey`.
+   *
+   * With `timeoutMs`, idle keys time out: `fn(key, undefined, state)` with `state.isTimingOut()`,
+   * its result emitted, the state removed. The pipeline then needs the scheduled trigger.
+   *
+   * Outputs: the outputs of a key in a batch are those of the fold that was written; they are
+   * stored with the state, so a retry whose values were already folded emits them again, and a
+   * timeout is emitted again until a sweep emitted it. Every delivery of a batch id carries the
+   * same outputs for each key it carries; in rare cases a delivery lacks a key (an attempt still
+   * running after its batch committed and a later batch updated the key) or a later sweep of a
+   * timeout bucket adds one (a batch replayed long after its claim re-created an expired key).
+   * So include the key in the outputs and write them idempotently per batch id and key: that is
+   * exactly-once. State and outputs must be JSON values (they are stored as JSON); a key's state
+   * and outputs of one batch must stay under `MAX_ITEM_JSON_LENGTH` characters, or its values
+   * are dead-lettered.
+   *
+   * @example
+   * // Sessions: count per user, emitted when the user has been idle for 30 minutes
+   * clicks
+   *   .mapToPair((click) => [click.user, 1])
+   *   .mapWithState<number, readonly [string, number]>(
+   *     (user, one, state) => {
+   *       if (state.isTimingOut()) return [user, state.get()];
+   *       state.update((state.getOption() ?? 0) + (one ?? 0));
+   *       return undefined;
+   *     },
+   *     { timeoutMs: 30 * 60_000, name: 'sessions' },
+   *   )
+   *   .foreachBatch(saveSessions);
+   */
+  public mapWithState<S, U>(
+    this: DStream<Pair<unknown, unknown>>,
+    fn: (key: KeyOf<T>, value: ValueOf<T> | undefined, state: StateHandle<S>) => U | undefined,
+    options: MapWithStateOptions = {},
+  ): DStream<U> {
+    const operatorId = this.statefulOperatorId('mapWithState', options.name);
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined) {
+      if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+        throw new InvalidPipelineError(
+          `mapWithState timeoutMs must be a whole number of milliseconds between 1 and ${MAX_TIMEOUT_MS} inclusive (given ${timeoutMs})`,
+        );
+      }
+      if (this.node.window !== undefined) {
+        throw new InvalidPipelineError(
+          `mapWithState with a timeout cannot follow the windowed operator ${this.node.window}: its timeouts are measured in processing time; drop timeoutMs or apply it before the window`,
+        );
+      }
+    }
+    const node = this.pipeline.addNode((index): MapWithStateNode => ({
+      kind: 'mapWithState',
+      index,
+      stage: operatorId,
+      downstreamOfState: true,
+      window: this.node.window,
+      parent: this.node,
+      operatorId,
+      operatorKind: 'mapWithState',
+      fn: fn as (key: unknown, value: unknown, state: StateHandle<unknown>) => unknown,
+      timeoutMs,
+      timeoutBucketMs: timeoutMs === undefined ? undefined : timerBucketWidthMs(timeoutMs),
+    }));
+    return new DStream<U>(this.pipeline, node);
+  }
+
   /** Sets every element's event time (epoch ms) from its value; the default is the record's arrival time. */
   public withTimestamps(extract: (value: T) => number): DStream<T> {
     const node = this.pipeline.addNode((index) => ({
@@ -437,6 +543,12 @@ export class DStream<T> {
   ): DStream<R> {
     if (this.node.window !== undefined) {
       throw new InvalidPipelineError(`${kind} cannot follow another windowed operator (${this.node.window})`);
+    }
+    const timeouts = upstreamTimeoutOperator(this.node);
+    if (timeouts !== undefined) {
+      throw new InvalidPipelineError(
+        `${kind} cannot follow mapWithState ${timeouts} with a timeout: its timeout outputs are emitted by the scheduled sweep, outside event time`,
+      );
     }
     const operatorId = this.statefulOperatorId(kind, options.name);
     const paneShards = options.paneShards ?? 4;

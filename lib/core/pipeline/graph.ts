@@ -1,5 +1,6 @@
 import type { CombineFn } from '../combine';
 import type { BatchContext } from '../evaluation/batch-context';
+import type { StateHandle } from '../map-with-state/state-handle';
 import type { ReferenceResolver } from '../reference';
 import type { WindowSpec } from '../windows';
 
@@ -16,6 +17,7 @@ export type StreamNode =
   | AggregateNode
   | TransformNode
   | StatefulNode
+  | MapWithStateNode
   | WindowedNode;
 
 interface NodeBase {
@@ -130,6 +132,24 @@ export interface StatefulNode extends NodeBase {
   readonly operatorKind: 'updateStateByKey';
   /** The user's update function; `undefined` removes the key. */
   readonly update: (values: unknown[], state: unknown) => unknown;
+}
+
+/**
+ * Spark's `mapWithState`: a keyed state whose function is called once per value (and once more
+ * when the key times out) and whose results form the output stream.
+ */
+export interface MapWithStateNode extends NodeBase {
+  readonly kind: 'mapWithState';
+  readonly parent: StreamNode;
+  /** The operator's id in the state store; stable across deployments. */
+  readonly operatorId: string;
+  readonly operatorKind: 'mapWithState';
+  /** The user's function; `undefined` results are not emitted. */
+  readonly fn: (key: unknown, value: unknown, state: StateHandle<unknown>) => unknown;
+  /** Idle time after which a key's state is removed, or `undefined` for no timeout. */
+  readonly timeoutMs: number | undefined;
+  /** Width of the timer buckets the scheduled sweep reads (see `timerBucketWidthMs`), with a timeout. */
+  readonly timeoutBucketMs: number | undefined;
 }
 
 /** A terminal output operation. */

@@ -1,5 +1,6 @@
 export type {
   KeyOf,
+  MapWithStateOptions,
   Pair,
   ReferenceTable,
   StatefulOperatorOptions,
@@ -12,6 +13,7 @@ export { DStream } from './dstream';
 export type {
   AggregateNode,
   ForeachBatchOutput,
+  MapWithStateNode,
   OperatorEnvironment,
   OutputNode,
   ParDoNode,

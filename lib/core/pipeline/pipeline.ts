@@ -5,7 +5,14 @@ import type { PipelinePlan } from '../plan/types';
 import type { ReferenceData } from '../reference';
 import type { SourceRecord } from '../records';
 import { DStream } from './dstream';
-import type { OutputNode, SourceNode, StatefulNode, StreamNode, WindowedNode } from './graph';
+import type {
+  MapWithStateNode,
+  OutputNode,
+  SourceNode,
+  StatefulNode,
+  StreamNode,
+  WindowedNode,
+} from './graph';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -115,10 +122,18 @@ export class Pipeline {
     return this.outputNodes;
   }
 
-  /** The stateful nodes (keyed state and windows) in creation order. */
-  public get statefulNodes(): readonly (StatefulNode | WindowedNode)[] {
+  /** The stateful nodes (keyed state, mapWithState and windows) in creation order. */
+  public get statefulNodes(): readonly (StatefulNode | MapWithStateNode | WindowedNode)[] {
     return this.nodes.filter(
-      (node): node is StatefulNode | WindowedNode => node.kind === 'stateful' || node.kind === 'windowed',
+      (node): node is StatefulNode | MapWithStateNode | WindowedNode =>
+        node.kind === 'stateful' || node.kind === 'mapWithState' || node.kind === 'windowed',
+    );
+  }
+
+  /** The `mapWithState` nodes with a timeout, in creation order: the scheduled trigger sweeps their idle keys. */
+  public get timeoutNodes(): readonly MapWithStateNode[] {
+    return this.nodes.filter(
+      (node): node is MapWithStateNode => node.kind === 'mapWithState' && node.timeoutMs !== undefined,
     );
   }
 
@@ -139,7 +154,7 @@ export class Pipeline {
       statefulOperators,
       fingerprint: createHash('sha256').update(JSON.stringify(statefulOperators)).digest('hex').slice(0, 16),
       needsStateStore: statefulOperators.length > 0,
-      needsWindowTrigger: this.windowedNodes.length > 0,
+      needsWindowTrigger: this.windowedNodes.length > 0 || this.timeoutNodes.length > 0,
       outputs: this.outputNodes.map((output) => output.kind),
       references: this.referenceList.map(({ name, source, refreshIntervalMs }) => ({
         name,
@@ -156,7 +171,7 @@ export class Pipeline {
   public addNode<N extends StreamNode>(build: (index: number) => N): N {
     const node = build(this.nodes.length);
     if (
-      node.kind === 'stateful' &&
+      (node.kind === 'stateful' || node.kind === 'mapWithState') &&
       this.statefulNodes.some((other) => other.operatorId === node.operatorId)
     ) {
       throw new InvalidPipelineError(

@@ -17,7 +17,10 @@ export interface PipelinePlan {
   readonly fingerprint: string;
   /** True when the pipeline keeps keyed state and so needs the state table. */
   readonly needsStateStore: boolean;
-  /** True when the pipeline has event-time windows and so needs a scheduled trigger to fire them on idle streams. */
+  /**
+   * True when the pipeline needs a scheduled trigger: to fire event-time windows on idle streams,
+   * and to time out idle keys of `mapWithState` operators with a timeout.
+   */
   readonly needsWindowTrigger: boolean;
   /** The output operations, in declaration order (e.g. `print`, `foreachBatch`). */
   readonly outputs: readonly string[];
@@ -31,7 +34,7 @@ export interface PipelinePlan {
 export interface StatefulOperatorDescriptor {
   /** Stable id of the operator within the pipeline, used as the state key prefix. */
   readonly id: string;
-  /** The operator kind, e.g. `updateStateByKey`. */
+  /** The operator kind, e.g. `updateStateByKey`, `mapWithState`, `reduceByKeyAndWindow`. */
   readonly kind: string;
 }
 

@@ -1,6 +1,8 @@
+import { InvalidConfigurationError } from '../errors';
 import type { DeadLetter } from '../evaluation/dead-letter';
 import { evaluateBatch } from '../evaluation/evaluate-batch';
 import { decodeKey } from '../evaluation/keys';
+import { unwrapMapWithState } from '../map-with-state';
 import { encodeOffsetKey } from '../offsets';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord, SourceRecord } from '../records';
@@ -52,10 +54,20 @@ export class InMemoryRunner {
   private readonly batchNumbers = new Map<string, number>();
   private readonly references: StaticReferenceResolver;
 
+  /**
+   * @throws {@link InvalidConfigurationError} when the pipeline has a `mapWithState` with a timeout:
+   * timeouts need the scheduled sweep, which only `createInMemoryRuntime` runs
+   */
   public constructor(
     private readonly pipeline: Pipeline,
     options: InMemoryRunnerOptions = {},
   ) {
+    const timeouts = pipeline.timeoutNodes[0];
+    if (timeouts !== undefined) {
+      throw new InvalidConfigurationError(
+        `InMemoryRunner cannot run pipeline ${pipeline.name}: mapWithState ${timeouts.operatorId} has a timeout, and timeouts of idle keys need the scheduled sweep, which InMemoryRunner does not have; test it with createInMemoryRuntime (lib/runtime) and a ManualClock, or drop timeoutMs`,
+      );
+    }
     const manual = new ManualClock(0);
     this.clock = options.clock ?? manual;
     const interval = options.batchIntervalMs ?? 1000;
@@ -98,10 +110,19 @@ export class InMemoryRunner {
     this.advance();
   }
 
-  /** The live state of a stateful operator as a map from key to state. */
+  /** The live state of a stateful operator as a map from key to state (the user's state for `mapWithState`). */
   public stateOf(operatorId: string): Map<unknown, unknown> {
+    const mapWithState = this.pipeline.statefulNodes.some(
+      (node) => node.operatorId === operatorId && node.kind === 'mapWithState',
+    );
     const out = new Map<unknown, unknown>();
-    for (const [keyId, state] of this.state.snapshot(operatorId)) out.set(decodeKey(keyId), state);
+    for (const [keyId, state] of this.state.snapshot(operatorId)) {
+      if (!mapWithState) out.set(decodeKey(keyId), state);
+      else {
+        const entry = unwrapMapWithState(state);
+        if (entry.exists) out.set(decodeKey(keyId), entry.state);
+      }
+    }
     return out;
   }
 }
