@@ -1,13 +1,7 @@
 import { splitWords, statefulWordCount } from '../functions/pipelines/stateful-word-count';
+import { wordCount } from '../functions/pipelines/word-count';
 import { WriteAheadLog } from '../lib/checkpoint';
-import {
-  decodeUtf8,
-  encodeOffsetKey,
-  evaluateBatch,
-  MapStateBackend,
-  pipeline,
-  type SourceRecord,
-} from '../lib/core';
+import { decodeUtf8, encodeOffsetKey, evaluateBatch, MapStateBackend, type SourceRecord } from '../lib/core';
 import { MemoryPartitionLedgerStore } from '../lib/ledger';
 import { BatchExecutor } from '../lib/runtime';
 import { MemoryDeadLetterSink } from '../lib/sinks';
@@ -44,13 +38,6 @@ export async function benchCoreThroughput(): Promise<void> {
     if (count !== words) throw new Error(`decoded ${count} words, expected ${words}`);
   });
 
-  const perBatch = pipeline('bench-word-count')
-    .fromKinesis()
-    .map((record) => decodeUtf8(record.value))
-    .flatMap(splitWords)
-    .mapToPair((word) => [word, 1])
-    .reduceByKey((a, b) => a + b)
-    .print();
   const context = {
     batchId: 'b/0',
     batchNumber: 0,
@@ -62,7 +49,7 @@ export async function benchCoreThroughput(): Promise<void> {
   const reduceByKey = await wordsPerSecond(words, async () => {
     const inputs = records().map((record) => ({ ...record, offsetKey: encodeOffsetKey(record.offset) }));
     await evaluateBatch(
-      perBatch,
+      wordCount,
       { context, records: inputs },
       { state: new MapStateBackend(), print: () => undefined },
     );

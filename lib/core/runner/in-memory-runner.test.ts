@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitWords, statefulWordCount } from '../../../functions/pipelines/stateful-word-count';
+import { statefulWordCount } from '../../../functions/pipelines/stateful-word-count';
+import { wordCount } from '../../../functions/pipelines/word-count';
 import { malformedRecord, textRecords } from '../../../test/factories/records';
 import { decodeUtf8, pipeline } from '..';
 import { InMemoryRunner } from './in-memory-runner';
@@ -8,13 +9,6 @@ describe('Class: InMemoryRunner', () => {
   describe('Method: runBatch', () => {
     it('prints per-batch word counts in Spark format', async () => {
       // Prepare
-      const wordCount = pipeline('word-count')
-        .fromKinesis()
-        .map((record) => decodeUtf8(record.value))
-        .flatMap(splitWords)
-        .mapToPair((word) => [word, 1])
-        .reduceByKey((a, b) => a + b)
-        .print();
       const runner = new InMemoryRunner(wordCount);
 
       // Act
