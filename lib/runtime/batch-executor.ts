@@ -160,9 +160,10 @@ export class BatchExecutor {
     this.clock = options.clock ?? systemClock;
     this.print = options.print ?? ((block) => process.stdout.write(block));
     const { pipeline, windowProgress } = options;
-    if (pipeline.windowedNodes.length > 0 && windowProgress === undefined) {
+    const fired = pipeline.firedWindowNodes[0];
+    if (fired !== undefined && windowProgress === undefined) {
       throw new InvalidConfigurationError(
-        `pipeline ${pipeline.name} has windowed operators: give the executor a windowProgress store`,
+        `pipeline ${pipeline.name} has the append-mode windowed operator ${fired.operatorId}: give the executor a windowProgress store (it keeps the pane index and the fired frontier)`,
       );
     }
     const timeouts = pipeline.timeoutNodes[0];

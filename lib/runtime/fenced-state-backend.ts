@@ -6,6 +6,7 @@ import {
   SparklessError,
   type StateBackend,
   type StatefulStep,
+  type StoredRevision,
 } from '../core';
 import { type KeyedStateStore, refId, type StateKeyRef, type StoredState } from '../state';
 import { forEachWithConcurrency } from './concurrency';
@@ -78,6 +79,14 @@ export class FencedStateBackend implements StateBackend {
     return outcomes;
   }
 
+  public async readGroup(operatorId: string, group: string): Promise<ReadonlyMap<string, StoredRevision>> {
+    const out = new Map<string, StoredRevision>();
+    for (const [keyId, stored] of await this.store.queryGroup(operatorId, group)) {
+      if (stored.value !== undefined) out.set(keyId, { state: stored.value, revision: stored.version });
+    }
+    return out;
+  }
+
   private async applyKey(
     step: StatefulStep,
     group: KeyGroup,
@@ -87,7 +96,9 @@ export class FencedStateBackend implements StateBackend {
     for (let attempt = 0; attempt <= this.maxConflictRetries; attempt++) {
       const decision = decideFold(step, group, current?.value, current?.marks[step.partition]);
       if (decision.kind === 'failed') return decision;
-      if (decision.kind === 'skip') return { kind: 'state', state: current?.value, changed: false };
+      if (decision.kind === 'skip') {
+        return { kind: 'state', state: current?.value, changed: false, revision: current?.version ?? 0 };
+      }
       const next: StoredState = {
         value: decision.next,
         version: (current?.version ?? 0) + 1,
@@ -101,7 +112,7 @@ export class FencedStateBackend implements StateBackend {
       const result = await this.store.put(step.operatorId, refOf(group), next, current?.version, expiresAt);
       if (result.written) {
         this.stats.writes++;
-        return { kind: 'state', state: decision.next, changed: true };
+        return { kind: 'state', state: decision.next, changed: true, revision: next.version };
       }
       this.stats.conflicts++;
       current = result.current ?? (await this.store.get(step.operatorId, refOf(group)));

@@ -10,6 +10,7 @@ interface Row {
   readonly json: string | undefined;
   readonly version: number;
   readonly marks: Record<string, string>;
+  readonly expiresAtSeconds: number | undefined;
 }
 
 /**
@@ -39,6 +40,7 @@ export class MemoryKeyedStateStore implements KeyedStateStore {
     ref: StateKeyRef,
     next: StoredState,
     expectedVersion: number | undefined,
+    expiresAtSeconds?: number,
   ): Promise<PutResult> {
     const id = rowId(operatorId, ref);
     const row = this.rows.get(id);
@@ -49,8 +51,14 @@ export class MemoryKeyedStateStore implements KeyedStateStore {
       json: next.value === undefined ? undefined : JSON.stringify(next.value),
       version: next.version,
       marks: { ...next.marks },
+      expiresAtSeconds,
     });
     return { written: true };
+  }
+
+  /** When an item expires (the DynamoDB TTL attribute), in epoch seconds; `undefined` when never or absent. */
+  public expiryOf(operatorId: string, ref: StateKeyRef): number | undefined {
+    return this.rows.get(rowId(operatorId, ref))?.expiresAtSeconds;
   }
 
   public async queryGroup(operatorId: string, group: string): Promise<Map<string, StoredState>> {

@@ -4,9 +4,11 @@ import { sequenceNumber } from '../../test/factories/records';
 import {
   decodeUtf8,
   ManualClock,
+  OutputMode,
   pipeline,
   type SourceRecord,
   slidingWindows,
+  type WindowedRow,
   windowEndsContaining,
 } from '../core';
 import { createInMemoryRuntime } from '../runtime';
@@ -43,15 +45,15 @@ function records(events: readonly Event[], firstN: number): SourceRecord[] {
   }));
 }
 
-/** The reference: plain loops over the batches, with the documented lateness rule. */
-function bruteForce(batches: readonly (readonly Event[])[]) {
+/** The reference: plain loops over the batches, with the documented lateness rule (none in complete mode). */
+function bruteForce(batches: readonly (readonly Event[])[], lateness: 'dropped' | 'kept' = 'dropped') {
   const windows = new Map<number, Map<string, number>>();
   let late = 0;
   let clock = Number.NEGATIVE_INFINITY;
   for (const batch of batches) {
     for (const event of batch) {
       const open = windowEndsContaining(SPEC, event.time).filter(
-        (end) => end > clock - SPEC.allowedLatenessMs,
+        (end) => lateness === 'kept' || end > clock - SPEC.allowedLatenessMs,
       );
       if (open.length === 0) late++;
       for (const end of open) {
@@ -145,27 +147,98 @@ describe('Windows: reduceByKeyAndWindow(60 s, 10 s) with 5 s allowed lateness', 
 
   it('equals a brute-force window over the same events (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(
-          fc.array(
-            fc.record({
-              time: fc.integer({ min: 0, max: 300_000 }),
-              word: fc.constantFrom('spark', 'lambda', 'window', 'pane'),
-            }),
-            { minLength: 1, maxLength: 8 },
-          ),
-          { minLength: 1, maxLength: 8 },
-        ),
-        async (batches) => {
-          const { fired, late } = await runAll(batches);
-          const expected = bruteForce(batches);
-          expect(late).toBe(expected.late);
-          expect(new Map([...fired].map(([end, counts]) => [end, Object.fromEntries(counts)]))).toEqual(
-            new Map([...expected.windows].map(([end, counts]) => [end, Object.fromEntries(counts)])),
-          );
-        },
-      ),
+      fc.asyncProperty(eventBatches(), async (batches) => {
+        const { fired, late } = await runAll(batches);
+        const expected = bruteForce(batches);
+        expect(late).toBe(expected.late);
+        expect(new Map([...fired].map(([end, counts]) => [end, Object.fromEntries(counts)]))).toEqual(
+          new Map([...expected.windows].map(([end, counts]) => [end, Object.fromEntries(counts)])),
+        );
+      }),
       { numRuns: 150 },
     );
   });
+
+  it('in update mode, the latest revision of every (window, word) equals the brute-force window (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(eventBatches(), async (batches) => {
+        const rows = await runTable(OutputMode.Update, batches);
+        const latest = new Map<number, Map<string, { count: number; revision: number }>>();
+        for (const row of rows.flat()) {
+          const words = latest.get(row.window.end) ?? new Map<string, { count: number; revision: number }>();
+          const known = words.get(row.key);
+          if (known === undefined || row.revision > known.revision)
+            words.set(row.key, { count: row.value, revision: row.revision });
+          latest.set(row.window.end, words);
+        }
+        expect(countsOf(latest)).toEqual(plainCounts(bruteForce(batches).windows));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('in complete mode, the last batch emits every window of every event, none late (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(eventBatches(), async (batches) => {
+        const rows = (await runTable(OutputMode.Complete, batches)).at(-1) ?? [];
+        const table = new Map<number, Map<string, { count: number }>>();
+        for (const row of rows) {
+          const words = table.get(row.window.end) ?? new Map<string, { count: number }>();
+          words.set(row.key, { count: row.value });
+          table.set(row.window.end, words);
+        }
+        expect(countsOf(table)).toEqual(plainCounts(bruteForce(batches, 'kept').windows));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
+
+function eventBatches() {
+  return fc.array(
+    fc.array(
+      fc.record({
+        // whole seconds, so records often sit exactly on window ends and lateness bounds
+        time: fc.integer({ min: 0, max: 300 }).map((seconds) => seconds * 1000),
+        word: fc.constantFrom('spark', 'lambda', 'window', 'pane'),
+      }),
+      { minLength: 1, maxLength: 8 },
+    ),
+    { minLength: 1, maxLength: 8 },
+  );
+}
+
+/** Runs the word count in an update or complete mode; returns the rows of every batch. */
+async function runTable(
+  outputMode: typeof OutputMode.Update | typeof OutputMode.Complete,
+  batches: readonly (readonly Event[])[],
+) {
+  const emitted: WindowedRow<string, number>[][] = [];
+  const counts = pipeline('windowed-word-count')
+    .fromKinesis()
+    .map((record) => decodeUtf8(record.value).split(' '))
+    .withTimestamps(([time]) => Number(time))
+    .mapToPair(([, word]) => [word ?? '', 1])
+    .reduceByKeyAndWindow((a, b) => a + b, SPEC, { outputMode })
+    .foreachBatch((rows) => void emitted.push([...rows]));
+  const runtime = createInMemoryRuntime(counts, { clock: new ManualClock(1_000_000) });
+  let n = 0;
+  for (const batch of batches) {
+    await runtime.process(PARTITION, records(batch, n));
+    n += batch.length;
+  }
+  return emitted;
+}
+
+function countsOf(windows: ReadonlyMap<number, ReadonlyMap<string, { readonly count: number }>>) {
+  return new Map(
+    [...windows].map(([end, words]) => [
+      end,
+      Object.fromEntries([...words].map(([word, { count }]) => [word, count])),
+    ]),
+  );
+}
+
+function plainCounts(windows: ReadonlyMap<number, ReadonlyMap<string, number>>) {
+  return new Map([...windows].map(([end, counts]) => [end, Object.fromEntries(counts)]));
+}

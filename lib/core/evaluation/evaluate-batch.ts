@@ -20,6 +20,7 @@ import type {
   TransformNode,
   WindowedNode,
 } from '../pipeline/graph';
+import { OutputMode } from '../pipeline/graph';
 import { encodeOffsetKey } from '../offsets';
 import {
   type PaneItem,
@@ -28,10 +29,12 @@ import {
   paneStartOf,
   shardOf,
   type Window,
+  WINDOW_ITEM_RETENTION_MS,
   windowEndsContaining,
   windowEndsOfPane,
   windowResults,
 } from '../windows';
+import { applyWindowTable, type WindowInput } from './window-table';
 import { parentsOf } from '../pipeline/graph';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord } from '../records';
@@ -116,9 +119,6 @@ class PoisonedRecords {
     public readonly error: unknown,
   ) {}
 }
-
-/** How long pane items outlive their last window's close (DynamoDB TTL), for late firings and audits. */
-const PANE_RETENTION_MS = 24 * 3600 * 1000;
 
 const noReferences: ReferenceResolver = {
   get: (reference) => {
@@ -462,32 +462,46 @@ class Evaluator {
   }
 
   private async applyWindow(node: WindowedNode, parent: readonly Element[]): Promise<readonly Element[]> {
-    const { spec, combineFn } = node;
-    const closedUpTo = this.environment.eventTimeClock - spec.allowedLatenessMs;
-    const groups = new Map<string, { group: PaneKeyGroup; key: unknown }>();
-    const panes = this.panesTouched.get(node.operatorId) ?? new Set<number>();
+    const inputs: WindowInput[] = [];
     for (const element of parent) {
-      let key: unknown = null;
-      let value: unknown = element.value;
-      let keyId: string;
       try {
-        if (node.keyed) [key, value] = asPair(element.value, node.stage);
-        keyId = encodeKey(key);
+        const [key, value] = node.keyed ? asPair(element.value, node.stage) : [null, element.value];
+        inputs.push({ element, key, keyId: encodeKey(key), value });
       } catch (error) {
         this.fail(node, error, [element]);
         continue;
       }
       if (this.maxEventTime === undefined || element.eventTime > this.maxEventTime)
         this.maxEventTime = element.eventTime;
+    }
+    const closedUpTo = this.environment.eventTimeClock - node.spec.allowedLatenessMs;
+    if (node.outputMode === OutputMode.Append) {
+      await this.applyPanes(node, inputs, closedUpTo);
+      return [];
+    }
+    const { rows, late } = await applyWindowTable(node, inputs, {
+      state: this.state,
+      partition: this.environment.batch.partition,
+      closedUpTo,
+      deadLetter: (deadLetter) => this.deadLetters.push(deadLetter),
+    });
+    for (const input of late) this.reportLate(node, input.element);
+    return rows;
+  }
+
+  /** Append mode: folds every input into its (pane, lateness bucket, key) accumulator; windows fire later. */
+  private async applyPanes(
+    node: WindowedNode,
+    inputs: readonly WindowInput[],
+    closedUpTo: number,
+  ): Promise<void> {
+    const { spec, combineFn } = node;
+    const groups = new Map<string, { group: PaneKeyGroup; key: unknown }>();
+    const panes = this.panesTouched.get(node.operatorId) ?? new Set<number>();
+    for (const { element, key, keyId, value } of inputs) {
       const bucket = windowEndsContaining(spec, element.eventTime).find((end) => end > closedUpTo);
       if (bucket === undefined) {
-        this.late.push({
-          operatorId: node.operatorId,
-          value: element.value,
-          eventTime: element.eventTime,
-          offsetKeys: originRecords(element.origin).map((record) => record.offsetKey),
-          keep: node.keepLateData,
-        });
+        this.reportLate(node, element);
         continue;
       }
       const paneStart = paneStartOf(spec, element.eventTime);
@@ -503,7 +517,7 @@ class Evaluator {
             values: [],
             offsetKeys: [],
             storageGroup: paneGroup(paneStart, shardOf(keyId, node.paneShards)),
-            expiresAtSeconds: Math.ceil((lastEnd + spec.allowedLatenessMs + PANE_RETENTION_MS) / 1000),
+            expiresAtSeconds: Math.ceil((lastEnd + spec.allowedLatenessMs + WINDOW_ITEM_RETENTION_MS) / 1000),
           },
         };
         groups.set(itemKey, entry);
@@ -536,7 +550,16 @@ class Evaluator {
         offsetKeys: entry.group.offsetKeys,
       });
     }
-    return [];
+  }
+
+  private reportLate(node: WindowedNode, element: Element): void {
+    this.late.push({
+      operatorId: node.operatorId,
+      value: element.value,
+      eventTime: element.eventTime,
+      offsetKeys: originRecords(element.origin).map((record) => record.offsetKey),
+      keep: node.keepLateData,
+    });
   }
 
   private parDo(node: ParDoNode, parent: readonly Element[]): Element[] {

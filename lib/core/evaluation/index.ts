@@ -13,5 +13,12 @@ export { evaluateBatch, evaluateTimeoutFiring, evaluateWindowFiring } from './ev
 export type { FoldDecision } from './fold';
 export { decideFold } from './fold';
 export { decodeKey, encodeKey } from './keys';
-export type { FoldContext, KeyGroup, KeyOutcome, StateBackend, StatefulStep } from './state-backend';
+export type {
+  FoldContext,
+  KeyGroup,
+  KeyOutcome,
+  StateBackend,
+  StatefulStep,
+  StoredRevision,
+} from './state-backend';
 export type { TextFileSink } from './text-file-sink';

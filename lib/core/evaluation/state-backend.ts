@@ -59,6 +59,8 @@ export type KeyOutcome =
       readonly state: unknown;
       /** False when every value had been folded before (a replay). */
       readonly changed: boolean;
+      /** How many times the key's item has been written (0 when never): the state's revision. */
+      readonly revision: number;
     }
   | {
       readonly kind: 'failed';
@@ -74,4 +76,13 @@ export type KeyOutcome =
 export interface StateBackend {
   /** Applies `step` to `groups` and reports each key's outcome by key id. */
   apply(step: StatefulStep, groups: readonly KeyGroup[]): Promise<ReadonlyMap<string, KeyOutcome>>;
+  /** Every live item of one storage group of an operator, by key id, read after all writes before it. */
+  readGroup(operatorId: string, group: string): Promise<ReadonlyMap<string, StoredRevision>>;
+}
+
+/** A stored state with its revision, as {@link StateBackend.readGroup} returns it. */
+export interface StoredRevision {
+  readonly state: unknown;
+  /** How many times the item has been written. */
+  readonly revision: number;
 }

@@ -3,7 +3,7 @@ import { InvalidPipelineError } from '../errors';
 import type { StateHandle } from '../map-with-state/state-handle';
 import { timerBucketWidthMs } from '../map-with-state/timers';
 import type { ReferenceData } from '../reference';
-import type { WindowSpec } from '../windows';
+import type { WindowedRow, WindowSpec } from '../windows';
 import {
   type AggregateNode,
   type MapWithStateNode,
@@ -60,6 +60,22 @@ export interface MapWithStateOptions extends StatefulOperatorOptions {
 /** The longest `mapWithState` timeout: one year. */
 const MAX_TIMEOUT_MS = 365 * 24 * 3600 * 1000;
 
+/**
+ * The element type of a keyed windowed operator in output mode `M`: `[key, value]` pairs in append
+ * mode (the window is the firing's `context.window`), {@link WindowedRow}s in update and complete modes.
+ */
+export type KeyedWindowOutput<M extends OutputMode, K, V> = M extends typeof OutputMode.Append
+  ? Pair<K, V>
+  : WindowedRow<K, V>;
+
+/**
+ * The element type of a global windowed operator in output mode `M`: the value in append mode,
+ * {@link WindowedRow}s with a `null` key in update and complete modes.
+ */
+export type GlobalWindowOutput<M extends OutputMode, V> = M extends typeof OutputMode.Append
+  ? V
+  : WindowedRow<null, V>;
+
 /** Options of `transform`. */
 export interface TransformOptions {
   /**
@@ -70,17 +86,21 @@ export interface TransformOptions {
   readonly references?: readonly ReferenceData<unknown>[];
 }
 
-/** Options of windowed operators. */
-export interface WindowedOperatorOptions extends StatefulOperatorOptions {
+/**
+ * Options of windowed operators; `M` is the output mode, which decides the element type of the result
+ * (see {@link KeyedWindowOutput}).
+ */
+export interface WindowedOperatorOptions<M extends OutputMode = OutputMode> extends StatefulOperatorOptions {
   /**
-   * When results are emitted.
+   * When results are emitted (see {@link OutputMode}).
    *
    * @default OutputMode.Append: each window once, when the watermark passes its end
    */
-  readonly outputMode?: OutputMode;
+  readonly outputMode?: M;
   /**
-   * Pane items of one pane are spread over this many DynamoDB partition keys, so a hot window does not
-   * concentrate its writes on one partition.
+   * Pane items of one pane (append mode), or the items of the result table (complete mode), are
+   * spread over this many DynamoDB partition keys, so a hot window does not concentrate its writes on
+   * one partition.
    *
    * @default 4
    */
@@ -106,18 +126,29 @@ function windowOfUnion(parents: readonly StreamNode[]): string | undefined {
   return parents[0]?.window;
 }
 
-/** The id of a `mapWithState` operator with a timeout at or upstream of `node`, if any. */
-function upstreamTimeoutOperator(node: StreamNode): string | undefined {
+/** The operator id of the first node at or upstream of `node` that `matches`, if any. */
+function upstreamOperator(
+  node: StreamNode,
+  matches: (candidate: StreamNode) => candidate is MapWithStateNode | WindowedNode,
+): string | undefined {
   const seen = new Set<StreamNode>();
   const pending = [node];
   for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
     if (seen.has(current)) continue;
     seen.add(current);
-    if (current.kind === 'mapWithState' && current.timeoutMs !== undefined) return current.operatorId;
+    if (matches(current)) return current.operatorId;
     pending.push(...parentsOf(current));
   }
   return undefined;
 }
+
+const hasTimeout = (node: StreamNode): node is MapWithStateNode =>
+  node.kind === 'mapWithState' && node.timeoutMs !== undefined;
+
+const isWindowed = (node: StreamNode): node is WindowedNode => node.kind === 'windowed';
+
+const emitsResultTable = (node: StreamNode): node is WindowedNode =>
+  node.kind === 'windowed' && node.outputMode !== OutputMode.Append;
 
 /** The lookup key of a join: strings as they are, other keys as JSON. */
 function lookupKey(key: unknown): string {
@@ -422,31 +453,42 @@ export class DStream<T> {
    * Every element of each event-time window, emitted when the window closes (Spark's `window`).
    * Elements are kept in the window's panes until then: prefer an aggregating window operator.
    */
-  public window(spec: WindowSpec, options: WindowedOperatorOptions = {}): DStream<T> {
+  public window(
+    spec: WindowSpec,
+    options: WindowedOperatorOptions<typeof OutputMode.Append> = {},
+  ): DStream<T> {
+    if ((options.outputMode ?? OutputMode.Append) !== OutputMode.Append) {
+      throw new InvalidPipelineError(
+        `window emits a window's elements once, in append mode only (given outputMode ${JSON.stringify(options.outputMode)}); for update or complete results aggregate the window, e.g. countByWindow or reduceByKeyAndWindow`,
+      );
+    }
     return this.windowed<T[]>('window', false, Combiners.toList<T>(), spec, options).flatMap(
       (values) => values,
     );
   }
 
-  /** Merges all elements of each window with `fn` (associative), emitted when the window closes. */
-  public reduceByWindow(
+  /** Merges all elements of each window with `fn` (associative); see {@link OutputMode} for when results are emitted. */
+  public reduceByWindow<M extends OutputMode = typeof OutputMode.Append>(
     fn: (a: T, b: T) => T,
     spec: WindowSpec,
-    options: WindowedOperatorOptions = {},
-  ): DStream<T> {
+    options: WindowedOperatorOptions<M> = {},
+  ): DStream<GlobalWindowOutput<M, T>> {
     return this.windowed('reduceByWindow', false, Combiners.fromReducer(fn), spec, options);
   }
 
   /** The number of elements of each window. */
-  public countByWindow(spec: WindowSpec, options: WindowedOperatorOptions = {}): DStream<number> {
+  public countByWindow<M extends OutputMode = typeof OutputMode.Append>(
+    spec: WindowSpec,
+    options: WindowedOperatorOptions<M> = {},
+  ): DStream<GlobalWindowOutput<M, number>> {
     return this.windowed('countByWindow', false, Combiners.count<T>(), spec, options);
   }
 
   /** Every distinct element of each window with its number of occurrences. */
-  public countByValueAndWindow(
+  public countByValueAndWindow<M extends OutputMode = typeof OutputMode.Append>(
     spec: WindowSpec,
-    options: WindowedOperatorOptions = {},
-  ): DStream<Pair<T, number>> {
+    options: WindowedOperatorOptions<M> = {},
+  ): DStream<KeyedWindowOutput<M, T, number>> {
     return this.parDo('countByValueAndWindow', (value) => [[value, 1] as const]).windowed(
       'countByValueAndWindow',
       true,
@@ -458,28 +500,39 @@ export class DStream<T> {
 
   /**
    * Merges the values of each key over each sliding window with `fn` (Spark's
-   * `reduceByKeyAndWindow(fn, 60s, 10s)`), emitted per window as `[key, value]` pairs; the
-   * window is `context.window` of the outputs. An `inverse` function is accepted for Spark
-   * compatibility; panes make it unnecessary (a window is the merge of its panes).
+   * `reduceByKeyAndWindow(fn, 60s, 10s)`). In append mode (the default) each window is emitted once
+   * as `[key, value]` pairs, the window being `context.window` of the outputs; in update and complete
+   * modes as {@link WindowedRow}s after every batch (see {@link OutputMode}). An `inverse` function is
+   * accepted for Spark compatibility; panes make it unnecessary (a window is the merge of its panes).
+   *
+   * @example
+   * // Counts per action per hour, the whole table after every batch (Structured Streaming's complete mode)
+   * events
+   *   .withTimestamps((event) => event.time)
+   *   .mapToPair((event) => [event.action, 1])
+   *   .reduceByKeyAndWindow((a, b) => a + b, tumblingWindows({ lengthMs: 3_600_000, allowedLatenessMs: 0 }), {
+   *     outputMode: OutputMode.Complete,
+   *   })
+   *   .foreachBatch((rows) => upsert(rows.map(({ window, key, value, revision }) => ...)));
    */
-  public reduceByKeyAndWindow(
+  public reduceByKeyAndWindow<M extends OutputMode = typeof OutputMode.Append>(
     this: DStream<Pair<unknown, unknown>>,
     fn: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>,
     spec: WindowSpec,
-    options: WindowedOperatorOptions & {
+    options: WindowedOperatorOptions<M> & {
       readonly inverse?: (a: ValueOf<T>, b: ValueOf<T>) => ValueOf<T>;
     } = {},
-  ): DStream<Pair<KeyOf<T>, ValueOf<T>>> {
+  ): DStream<KeyedWindowOutput<M, KeyOf<T>, ValueOf<T>>> {
     return this.windowed('reduceByKeyAndWindow', true, Combiners.fromReducer(fn), spec, options);
   }
 
   /** Combines the values of each key over each window with a mergeable accumulator. */
-  public aggregateByKeyAndWindow<A, O>(
+  public aggregateByKeyAndWindow<A, O, M extends OutputMode = typeof OutputMode.Append>(
     this: DStream<Pair<unknown, unknown>>,
     combineFn: CombineFn<ValueOf<T>, A, O>,
     spec: WindowSpec,
-    options: WindowedOperatorOptions = {},
-  ): DStream<Pair<KeyOf<T>, O>> {
+    options: WindowedOperatorOptions<M> = {},
+  ): DStream<KeyedWindowOutput<M, KeyOf<T>, O>> {
     return this.windowed('aggregateByKeyAndWindow', true, combineFn, spec, options);
   }
 
@@ -541,13 +594,20 @@ export class DStream<T> {
     spec: WindowSpec,
     options: WindowedOperatorOptions,
   ): DStream<R> {
-    if (this.node.window !== undefined) {
-      throw new InvalidPipelineError(`${kind} cannot follow another windowed operator (${this.node.window})`);
+    const upstreamWindow = upstreamOperator(this.node, isWindowed);
+    if (upstreamWindow !== undefined) {
+      throw new InvalidPipelineError(`${kind} cannot follow another windowed operator (${upstreamWindow})`);
     }
-    const timeouts = upstreamTimeoutOperator(this.node);
+    const timeouts = upstreamOperator(this.node, hasTimeout);
     if (timeouts !== undefined) {
       throw new InvalidPipelineError(
         `${kind} cannot follow mapWithState ${timeouts} with a timeout: its timeout outputs are emitted by the scheduled sweep, outside event time`,
+      );
+    }
+    const outputMode = options.outputMode ?? OutputMode.Append;
+    if (!Object.values(OutputMode).includes(outputMode)) {
+      throw new InvalidPipelineError(
+        `outputMode must be one of ${Object.values(OutputMode).join(', ')} (given ${JSON.stringify(outputMode)})`,
       );
     }
     const operatorId = this.statefulOperatorId(kind, options.name);
@@ -560,14 +620,14 @@ export class DStream<T> {
       index,
       stage: operatorId,
       downstreamOfState: true,
-      window: operatorId,
+      window: outputMode === OutputMode.Append ? operatorId : undefined,
       parent: this.node,
       operatorId,
       operatorKind: kind,
       spec,
       keyed,
       combineFn: combineFn as CombineFn<unknown, unknown, unknown>,
-      outputMode: options.outputMode ?? OutputMode.Append,
+      outputMode,
       paneShards,
       keepLateData: options.keepLateData ?? false,
     }));
@@ -575,6 +635,12 @@ export class DStream<T> {
   }
 
   private statefulOperatorId(kind: string, name: string | undefined): string {
+    const table = upstreamOperator(this.node, emitsResultTable);
+    if (table !== undefined) {
+      throw new InvalidPipelineError(
+        `${kind} cannot follow ${table}: an update- or complete-mode window emits current results again and again, which a stateful operator would fold more than once; write them to a sink, or use append mode`,
+      );
+    }
     const operatorId = name ?? `${kind}#${this.pipeline.statefulCount}`;
     if (!/^[A-Za-z0-9#_.-]{1,64}$/.test(operatorId)) {
       throw new InvalidPipelineError(

@@ -28,8 +28,8 @@ interface NodeBase {
   /** True when this node or one of its ancestors is stateful (its errors cannot be undone by dropping a record). */
   readonly downstreamOfState: boolean;
   /**
-   * The id of the windowed operator this node is downstream of: such nodes see data only when that
-   * operator fires a window.
+   * The id of the append-mode windowed operator this node is (or is downstream of): such nodes see data
+   * only when that operator fires a window. Update- and complete-mode operators emit with their batch.
    */
   readonly window: string | undefined;
 }
@@ -86,19 +86,42 @@ export interface TimestampNode extends NodeBase {
   readonly extract: (value: unknown) => number;
 }
 
-/** How a windowed operator emits results (Structured Streaming's output modes). */
+/**
+ * How a windowed operator emits results, with Structured Streaming's meaning of its output modes.
+ * Append emits `[key, value]` pairs (the window is `context.window`); update and complete emit
+ * {@link WindowedRow}s, which carry their window and a revision.
+ */
 export const OutputMode = {
-  /** Each window's result once, when the watermark passes its end (final; late data dropped). */
+  /**
+   * Each window's result once, when the watermark passes its end: final, so records later than the
+   * allowed lateness are dropped (counted, optionally kept in the late-data place). Panes are stored;
+   * a window is computed when it fires, also on an idle stream (scheduled trigger).
+   */
   Append: 'append',
+  /**
+   * After every batch, the current result of each (window, key) the batch changed. A record updates
+   * every window it belongs to that is still open on its partition (end after the partition's clock
+   * minus the allowed lateness), so out-of-order and late records within the lateness emit updated
+   * results; records late for all their windows are dropped as in append mode. Results are stored
+   * per (window, key) and expire after the window end plus lateness.
+   */
+  Update: 'update',
+  /**
+   * After every batch, the whole result table: every (window, key) seen so far. As in Structured
+   * Streaming, nothing is dropped as late and no window expires (the table grows with windows x
+   * keys): use it for small result tables, such as counts per action per hour.
+   */
+  Complete: 'complete',
 } as const;
 
 /** One of the {@link OutputMode} values. */
 export type OutputMode = (typeof OutputMode)[keyof typeof OutputMode];
 
 /**
- * A keyed (or global) event-time windowed aggregation stored as panes: every record updates the
- * accumulator of its (pane, key); a window's result is the merge of its panes, computed when the
- * watermark passes the window's end.
+ * A keyed (or global) event-time windowed aggregation. In append mode it is stored as panes: every
+ * record updates the accumulator of its (pane, key); a window's result is the merge of its panes,
+ * computed when the watermark passes the window's end. In update and complete modes every record
+ * updates the accumulator of each (window, key) it belongs to, and results are emitted by the batch.
  */
 export interface WindowedNode extends NodeBase {
   readonly kind: 'windowed';
@@ -110,7 +133,10 @@ export interface WindowedNode extends NodeBase {
   readonly keyed: boolean;
   readonly combineFn: CombineFn<unknown, unknown, unknown>;
   readonly outputMode: OutputMode;
-  /** Pane items of one pane are spread over this many DynamoDB partition keys. */
+  /**
+   * Pane items of one pane (append), or the items of the result table (complete), are spread over
+   * this many DynamoDB partition keys.
+   */
   readonly paneShards: number;
   /** Keep late records in the late-data sink (true) or only count them. */
   readonly keepLateData: boolean;

@@ -1,4 +1,6 @@
 export type {
+  GlobalWindowOutput,
+  KeyedWindowOutput,
   KeyOf,
   MapWithStateOptions,
   Pair,

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { InvalidPipelineError } from '../errors';
 import type { BatchContext } from '../evaluation/batch-context';
-import type { PipelinePlan } from '../plan/types';
+import type { PipelinePlan, StatefulOperatorDescriptor } from '../plan/types';
 import type { ReferenceData } from '../reference';
 import type { SourceRecord } from '../records';
 import { DStream } from './dstream';
-import type {
-  MapWithStateNode,
-  OutputNode,
-  SourceNode,
-  StatefulNode,
-  StreamNode,
-  WindowedNode,
+import {
+  type MapWithStateNode,
+  OutputMode,
+  type OutputNode,
+  type SourceNode,
+  type StatefulNode,
+  type StreamNode,
+  type WindowedNode,
 } from './graph';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -142,19 +143,36 @@ export class Pipeline {
     return this.nodes.filter((node): node is WindowedNode => node.kind === 'windowed');
   }
 
+  /**
+   * The append-mode windowed nodes in creation order: their windows fire when the watermark passes
+   * them (update- and complete-mode operators emit with their batches).
+   */
+  public get firedWindowNodes(): readonly WindowedNode[] {
+    return this.windowedNodes.filter((node) => node.outputMode === OutputMode.Append);
+  }
+
   /** The static description adapters read: stateful operators, fingerprint, needs. */
   public get plan(): PipelinePlan {
-    const statefulOperators = this.statefulNodes.map((node) => ({
-      id: node.operatorId,
-      kind: node.operatorKind,
-    }));
+    const statefulOperators = this.statefulNodes.map((node): StatefulOperatorDescriptor =>
+      node.kind === 'windowed'
+        ? {
+            id: node.operatorId,
+            kind: node.operatorKind,
+            window: {
+              outputMode: node.outputMode,
+              lengthMs: node.spec.lengthMs,
+              slideMs: node.spec.slideMs,
+            },
+          }
+        : { id: node.operatorId, kind: node.operatorKind },
+    );
     return {
       name: this.name,
       source: this.sourceDescriptor,
       statefulOperators,
       fingerprint: createHash('sha256').update(JSON.stringify(statefulOperators)).digest('hex').slice(0, 16),
       needsStateStore: statefulOperators.length > 0,
-      needsWindowTrigger: this.windowedNodes.length > 0 || this.timeoutNodes.length > 0,
+      needsWindowTrigger: this.firedWindowNodes.length > 0 || this.timeoutNodes.length > 0,
       outputs: this.outputNodes.map((output) => output.kind),
       references: this.referenceList.map(({ name, source, refreshIntervalMs }) => ({
         name,

@@ -1,3 +1,4 @@
+import type { OutputMode } from '../pipeline/graph';
 import type { SourceDescriptor } from '../pipeline/pipeline';
 import type { ReferenceSource } from '../reference';
 
@@ -36,6 +37,17 @@ export interface StatefulOperatorDescriptor {
   readonly id: string;
   /** The operator kind, e.g. `updateStateByKey`, `mapWithState`, `reduceByKeyAndWindow`. */
   readonly kind: string;
+  /**
+   * For windowed operators, what their stored items mean: panes of `gcd(length, slide)` (append) or
+   * one item per (window, key) (update, complete). Changing any of it changes the fingerprint.
+   *
+   * @default none (not a windowed operator)
+   */
+  readonly window?: {
+    readonly outputMode: OutputMode;
+    readonly lengthMs: number;
+    readonly slideMs: number;
+  };
 }
 
 /** A reference-data declaration as the plan lists it. */

@@ -1,6 +1,6 @@
 import { InvalidConfigurationError } from '../errors';
 import type { DeadLetter } from '../evaluation/dead-letter';
-import { evaluateBatch } from '../evaluation/evaluate-batch';
+import { evaluateBatch, type LateElement } from '../evaluation/evaluate-batch';
 import { decodeKey } from '../evaluation/keys';
 import { unwrapMapWithState } from '../map-with-state';
 import { encodeOffsetKey } from '../offsets';
@@ -46,17 +46,22 @@ export class InMemoryRunner {
   public readonly printed: string[] = [];
   /** Every dead letter, in order. */
   public readonly deadLetters: DeadLetter[] = [];
+  /** Every element that was late for all its windows (update-mode windows), in order. */
+  public readonly late: LateElement[] = [];
   /** Every object `saveAsTextFiles` wrote, by path. */
   public readonly textFiles = new Map<string, string>();
   private readonly state = new MapStateBackend();
   private readonly clock: Clock;
   private readonly advance: () => void;
   private readonly batchNumbers = new Map<string, number>();
+  /** Per partition, the latest event time that reached a windowed operator (its event-time clock). */
+  private readonly eventTimeClocks = new Map<string, number>();
   private readonly references: StaticReferenceResolver;
 
   /**
-   * @throws {@link InvalidConfigurationError} when the pipeline has a `mapWithState` with a timeout:
-   * timeouts need the scheduled sweep, which only `createInMemoryRuntime` runs
+   * @throws {@link InvalidConfigurationError} when the pipeline has a `mapWithState` with a timeout or
+   * an append-mode window: timeouts and window firings need the scheduled trigger and the watermark,
+   * which only `createInMemoryRuntime` runs
    */
   public constructor(
     private readonly pipeline: Pipeline,
@@ -66,6 +71,12 @@ export class InMemoryRunner {
     if (timeouts !== undefined) {
       throw new InvalidConfigurationError(
         `InMemoryRunner cannot run pipeline ${pipeline.name}: mapWithState ${timeouts.operatorId} has a timeout, and timeouts of idle keys need the scheduled sweep, which InMemoryRunner does not have; test it with createInMemoryRuntime (lib/runtime) and a ManualClock, or drop timeoutMs`,
+      );
+    }
+    const fired = pipeline.firedWindowNodes[0];
+    if (fired !== undefined) {
+      throw new InvalidConfigurationError(
+        `InMemoryRunner cannot run pipeline ${pipeline.name}: ${fired.operatorId} is an append-mode window, whose windows fire when the watermark passes them, which InMemoryRunner does not track; test it with createInMemoryRuntime (lib/runtime) and a ManualClock, or use outputMode update or complete`,
       );
     }
     const manual = new ManualClock(0);
@@ -98,6 +109,7 @@ export class InMemoryRunner {
           lastOffset: last?.offset ?? '0',
         },
         records: inputs,
+        eventTimeClock: this.eventTimeClocks.get(partition) ?? Number.NEGATIVE_INFINITY,
       },
       {
         state: this.state,
@@ -107,6 +119,12 @@ export class InMemoryRunner {
       },
     );
     this.deadLetters.push(...result.deadLetters);
+    this.late.push(...result.late);
+    if (result.maxEventTime !== undefined)
+      this.eventTimeClocks.set(
+        partition,
+        Math.max(result.maxEventTime, this.eventTimeClocks.get(partition) ?? -Infinity),
+      );
     this.advance();
   }
 

@@ -1,4 +1,4 @@
-export type { Window, Windowed } from './window';
+export type { Window, WindowedRow } from './window';
 export {
   paneStartOf,
   panesOfWindow,
@@ -10,3 +10,10 @@ export {
 export type { SlidingWindowOptions, WindowSpec } from './window-spec';
 export type { PaneItem } from './pane-items';
 export { paneGroup, paneItemKey, parsePaneItemKey, shardOf, windowResults } from './pane-items';
+export {
+  parseWindowItemKey,
+  WINDOW_ITEM_RETENTION_MS,
+  windowItemKey,
+  windowTableGroup,
+  windowTableGroups,
+} from './window-items';
