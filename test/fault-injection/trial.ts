@@ -3,6 +3,7 @@ import { WriteAheadLog } from '../../lib/checkpoint';
 import {
   decodeUtf8,
   ManualClock,
+  OutputMode,
   pipeline,
   type SourceRecord,
   slidingWindows,
@@ -24,6 +25,7 @@ import {
   faultyStateStore,
 } from './faulty-ports';
 import { SeededRandom } from './random';
+import { RevisionedTable } from './revisioned-table';
 
 /** The durable stores a trial runs against (fresh, empty namespace per trial). */
 export interface TrialStores {
@@ -65,6 +67,12 @@ export interface TrialReport {
   readonly firedWindows: Record<string, Record<string, number>>;
   /** Windows whose results differed between two firings (must be empty). */
   readonly unstableWindows: string[];
+  /** The output mode of the trial's result table: `update` or `complete`. */
+  readonly tableMode: string;
+  /** The same windows as a result table: per window end, each word's value at its highest revision. */
+  readonly tableWindows: Record<string, Record<string, number>>;
+  /** Rows of the same (window, word, revision) with different values (must be empty). */
+  readonly revisionConflicts: string[];
   /** The `mapWithState` sessions' timeout (short: sessions end during the trial; long: only the final sweep ends them). */
   readonly sessionTimeoutMs: number;
   /** Per session word, its count in the input: plain loops over the generated input. */
@@ -138,6 +146,16 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
       }
       firedWindows[end] = counts;
     });
+  // The same windows as a result table, in update or complete mode (one per trial keeps trials fast).
+  const tableMode = random.chance(0.5) ? OutputMode.Update : OutputMode.Complete;
+  const resultTable = new RevisionedTable();
+  words
+    .reduceByKeyAndWindow((a, b) => a + b, TRIAL_WINDOWS, {
+      name: 'result-table',
+      outputMode: tableMode,
+      paneShards: random.int(1, 3),
+    })
+    .foreachBatch((rows) => resultTable.add(rows));
   const sessionTimeoutMs = random.chance(0.5) ? random.int(300, 1_500) : 600_000;
   const sessionOutputs = new Map<string, string>();
   const unstableSessionOutputs: string[] = [];
@@ -281,6 +299,9 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     expectedWindows: input.expectedWindows,
     firedWindows,
     unstableWindows,
+    tableMode,
+    tableWindows: resultTable.windows(),
+    revisionConflicts: resultTable.revisionConflicts,
     sessionTimeoutMs,
     expectedSessionTotals: Object.fromEntries(
       Object.entries(input.expectedCounts).filter(([word]) => SESSION_WORDS.has(word)),
@@ -416,6 +437,17 @@ export function expectInvariantsHeld(report: TrialReport): void {
   expect({ seed, coverage: report.batchCoverageErrors }).toEqual({ seed, coverage: [] });
   expect({ seed, windows: report.firedWindows }).toEqual({ seed, windows: report.expectedWindows });
   expect({ seed, unstableWindows: report.unstableWindows }).toEqual({ seed, unstableWindows: [] });
+  const { tableMode } = report;
+  expect({ seed, tableMode, table: report.tableWindows }).toEqual({
+    seed,
+    tableMode,
+    table: report.expectedWindows,
+  });
+  expect({ seed, tableMode, conflicts: report.revisionConflicts }).toEqual({
+    seed,
+    tableMode,
+    conflicts: [],
+  });
   const timeoutMs = report.sessionTimeoutMs;
   expect({ seed, timeoutMs, sessionTotals: report.sessionTotals }).toEqual({
     seed,
