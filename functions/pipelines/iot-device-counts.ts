@@ -1,4 +1,5 @@
-import { decodeJson, pipeline, tumblingWindows } from '../../lib/core';
+import { decodeJson, OutputMode, type Pipeline, pipeline, tumblingWindows } from '../../lib/core';
+import type { TableSink } from '../../lib/sinks';
 import { resultTable } from './result-table';
 
 /** One IoT device event (the Databricks example's `events` dataset). */
@@ -12,30 +13,48 @@ export interface DeviceEvent {
 /** The hourly windows the counts are grouped by. */
 export const HOUR = tumblingWindows({ lengthMs: 3_600_000, allowedLatenessMs: 0 });
 
+/** Reads a device event, or throws (the record is dead-lettered with the reason) when a field is missing. */
+export function parseDeviceEvent(bytes: Uint8Array): DeviceEvent {
+  const event = decodeJson<Partial<DeviceEvent>>(bytes);
+  if (typeof event.time !== 'number' || !Number.isFinite(event.time) || typeof event.action !== 'string') {
+    throw new Error('a device event needs a numeric "time" (epoch ms) and a string "action"');
+  }
+  return { time: event.time, action: event.action };
+}
+
 /**
- * The Databricks seed's streaming counts: events per action per hour of event time, kept as keyed
- * state and written after every batch into a queryable result table (`action`, `window`, `count`),
- * so the table always holds the complete result, as Structured Streaming's complete output mode
- * into a memory table does. Rows are versioned by their count, so replays write nothing new.
+ * The Databricks seed's streaming counts, `groupBy(window(time, "1 hour"), action).count()` in
+ * complete output mode: after every batch the whole result table (every hour, every action, however
+ * late its events came) is written into a queryable table (`action`, `window`, `count`). Rows carry
+ * their revision as the sink's sequence, so a stale or replayed row never overwrites a newer count.
+ * The table's first rows are printed Spark-style.
+ *
+ * @param table the result table, resolved when a batch writes; by default the pipeline's result table
+ * (`SPARKLESS_RESULT_TABLE`), one client per container
  */
-const countsByHour = pipeline('iot-device-counts')
-  .fromKinesis()
-  .map((record) => decodeJson<DeviceEvent>(record.value))
-  .filter((event) => typeof event.time === 'number' && typeof event.action === 'string')
-  .mapToPair((event) => [[Math.floor(event.time / HOUR.lengthMs) * HOUR.lengthMs, event.action] as const, 1])
-  .updateStateByKey<number>((values, state = 0) => values.reduce((sum, one) => sum + one, state), {
-    name: 'action-counts-by-hour',
+export function createIotDeviceCounts(table: () => TableSink = resultTable): Pipeline {
+  const countsByHour = pipeline('iot-device-counts')
+    .fromKinesis()
+    .map((record) => parseDeviceEvent(record.value))
+    .withTimestamps((event) => event.time)
+    .mapToPair((event) => [event.action, 1])
+    .reduceByKeyAndWindow((a, b) => a + b, HOUR, {
+      outputMode: OutputMode.Complete,
+      name: 'action-counts-by-hour',
+    });
+  countsByHour.foreachBatch(async (rows) => {
+    await table().upsert(
+      rows.map(({ window, key: action, value: count, revision }) => ({
+        key: { action, window: new Date(window.start).toISOString() },
+        attributes: { count, windowStart: window.start, windowEnd: window.end },
+        sequence: revision,
+      })),
+    );
   });
+  return countsByHour
+    .map(({ window, key, value }) => [new Date(window.start).toISOString(), key, value] as const)
+    .print(20);
+}
 
-countsByHour.foreachBatch(async (rows) => {
-  await resultTable().upsert(
-    rows.map(([[windowStart, action], count]) => ({
-      key: { action, window: new Date(windowStart).toISOString() },
-      attributes: { count, windowStart, windowEnd: windowStart + HOUR.lengthMs },
-      sequence: count,
-    })),
-  );
-});
-
-/** The IoT device counts pipeline: result table plus a Spark-style print of the updated rows. */
-export const iotDeviceCounts = countsByHour.print();
+/** The IoT device counts pipeline as deployed: see {@link createIotDeviceCounts}. */
+export const iotDeviceCounts = createIotDeviceCounts();

@@ -6,6 +6,8 @@ import { sequenceNumber } from '../../test/factories/records';
 import { parsePrintedBlocks } from '../../localstack/programs/printed-blocks';
 import { clickLogs, searchLogs, type TimedLine } from '../../localstack/programs/inputs';
 import { referenceTop, referenceWindowCounts } from '../../localstack/programs/reference';
+import { MemoryTableSink } from '../../lib/sinks';
+import { createIotDeviceCounts } from './iot-device-counts';
 import { BLACKLIST_KEY, transformBlacklist } from './transform-blacklist';
 import { top3HotProduct } from './top3-hot-product';
 import { windowHotWord } from './window-hot-word';
@@ -111,5 +113,43 @@ describe('Seed programs (in-memory runtime)', () => {
       );
       expect({ end, lines: printed.get(end) }).toEqual({ end, lines: expected });
     }
+  });
+
+  it('IoT device counts keep the complete table of counts per action and hour, late events included', async () => {
+    // Prepare
+    const table = new MemoryTableSink();
+    const runtime = createInMemoryRuntime(
+      createIotDeviceCounts(() => table),
+      { clock: new ManualClock(0) },
+    );
+    const hour = (h: number, minute = 0) => Date.UTC(2026, 10, 21, h, minute);
+    const event = (time: number, action: string) => JSON.stringify({ time, action });
+
+    // Act: hours 6 and 7, then an event three hours late and one without an action
+    await runtime.process(PARTITION, toRecords([event(hour(6, 5), 'Open'), event(hour(7, 1), 'Open')], 0));
+    await runtime.process(
+      PARTITION,
+      toRecords([event(hour(7, 30), 'Close'), event(hour(6, 59), 'Open'), '{"time": 1}'], 2),
+    );
+    await runtime.process(PARTITION, toRecords([event(hour(10), 'Open'), event(hour(6, 10), 'Close')], 5));
+
+    // Assess
+    const rows = table
+      .scan()
+      .map((row) => `${String(row.key.window)} ${String(row.key.action)} ${String(row.attributes?.count)}`)
+      .sort();
+    expect(rows).toEqual([
+      '2026-11-21T06:00:00.000Z Close 1',
+      '2026-11-21T06:00:00.000Z Open 2',
+      '2026-11-21T07:00:00.000Z Close 1',
+      '2026-11-21T07:00:00.000Z Open 1',
+      '2026-11-21T10:00:00.000Z Open 1',
+    ]);
+    expect(runtime.printed.at(-1)).toContain(
+      '(2026-11-21T06:00:00.000Z,Close,1)\n(2026-11-21T06:00:00.000Z,Open,2)\n',
+    );
+    expect([...runtime.deadLetters.entries.values()].map((entry) => entry.reason)).toEqual([
+      expect.stringContaining('a device event needs a numeric "time"'),
+    ]);
   });
 });

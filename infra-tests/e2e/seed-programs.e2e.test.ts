@@ -26,7 +26,7 @@ describe('End to end: the seed programs on the embedded local stack', () => {
     'window-hot-word': { late: 5, deadLetters: 0 },
     'persist-word-count': { late: 0, deadLetters: 0 },
     'top3-hot-product': { late: 5, deadLetters: 0 },
-    'iot-device-counts': { late: 0, deadLetters: 1 },
+    'iot-device-counts': { late: 0, deadLetters: 2 },
   };
 
   it.each(Object.keys(expectations))('%s matches its plain-loop reference', async (name) => {
