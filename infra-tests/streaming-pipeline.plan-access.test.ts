@@ -357,7 +357,7 @@ describe('Construct: StreamingPipeline (result table, reference data, text files
       Annotations.fromStack(stack).hasWarning(
         '/TestStack/Pipeline',
         Match.stringLikeRegexp(
-          'windowTriggerInterval and windowIdleTimeout have no effect: plan test-word-count has no event-time windows',
+          'windowTriggerInterval and windowIdleTimeout have no effect: plan test-word-count has no append-mode windows',
         ),
       );
     });

@@ -234,7 +234,7 @@ export class StreamingPipeline extends Construct {
         Annotations.of(this).addWarningV2(
           'sparkless:windowPropsWithoutWindows',
           `${windowProps.join(' and ')} ${windowProps.length === 1 ? 'has' : 'have'} no effect: plan ${props.plan.name} has no ` +
-            'event-time windows (plan.needsWindowTrigger is false). Remove them, or add a windowed operator to the pipeline.',
+            'append-mode windows and no mapWithState timeouts (plan.needsWindowTrigger is false; update- and complete-mode windows emit with their batches). Remove them, or add an append-mode windowed operator to the pipeline.',
         );
       }
     }
