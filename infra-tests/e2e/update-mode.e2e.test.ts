@@ -2,7 +2,8 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeUtf8, OutputMode, pipeline, slidingWindows } from '../../lib/core';
 import { MemoryMetricsSink } from '../../lib/metrics';
-import { DynamoDbTableSink, type TableSink } from '../../lib/sinks';
+import { DynamoDbTableSink } from '../../lib/sinks';
+import { createAwsClients } from '../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { searchLogs, type TimedLine } from '../../localstack/programs/inputs';
 import { referenceWindowCounts } from '../../localstack/programs/reference';
@@ -32,7 +33,22 @@ describe('End to end: update output mode on the embedded local stack', () => {
 
   it('leaves every (window, word) at its plain-loop count, late lines counted and left out', async () => {
     // Prepare
-    let table: TableSink | undefined;
+    const { dynamodb } = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'word', AttributeType: 'S' },
+          { AttributeName: 'windowEnd', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'word', KeyType: 'HASH' },
+          { AttributeName: 'windowEnd', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    const table = new DynamoDbTableSink({ client: dynamodb, tableName: TABLE });
     const wordCounts = pipeline('update-mode-word-counts')
       .fromKinesis()
       .map((record) => decodeUtf8(record.value).split(' '))
@@ -40,7 +56,7 @@ describe('End to end: update output mode on the embedded local stack', () => {
       .mapToPair(([, , word]) => [word ?? '', 1])
       .reduceByKeyAndWindow((a, b) => a + b, SPEC, { outputMode: OutputMode.Update, name: 'word-counts' })
       .foreachBatch(async (rows) => {
-        await table?.upsert(
+        await table.upsert(
           rows.map(({ window, key, value, revision }) => ({
             key: { word: key, windowEnd: String(window.end) },
             attributes: { count: value },
@@ -58,21 +74,6 @@ describe('End to end: update output mode on the embedded local stack', () => {
       print: () => undefined,
       mapping: { batchSize: 25 },
     });
-    await local.clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'word', AttributeType: 'S' },
-          { AttributeName: 'windowEnd', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'word', KeyType: 'HASH' },
-          { AttributeName: 'windowEnd', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-    table = new DynamoDbTableSink({ client: local.clients.dynamodb, tableName: TABLE });
     const { phase1, phase2 } = twoPhases(searchLogs, Date.now());
     const produce = (lines: readonly TimedLine[]) =>
       local.produce(

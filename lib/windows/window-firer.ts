@@ -124,7 +124,8 @@ export class WindowFirer {
   public async tick(): Promise<TriggerResult> {
     const fireWindows = async () => {
       const fired: FiredWindow[] = [];
-      for (const node of this.options.pipeline.firedWindowNodes) fired.push(...(await this.fireOperator(node)));
+      for (const node of this.options.pipeline.firedWindowNodes)
+        fired.push(...(await this.fireOperator(node)));
       return fired;
     };
     const windows = await settle(fireWindows());
