@@ -2,6 +2,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import { describeError, type Pipeline, SourceKind } from '../core';
 import { kinesisEventToRecords } from '../sources';
 import { assertSourceKind, createRuntimeLoader, type HandlerOptions } from './runtime';
+import { isWindowTick, type WindowTickEvent } from './window-tick';
 
 /** Options of {@link createKinesisHandler}: the shared {@link HandlerOptions}. */
 export type KinesisHandlerOptions = HandlerOptions;
@@ -11,9 +12,6 @@ export type KinesisHandler = (
   event: KinesisStreamEvent | WindowTickEvent,
   context?: Context,
 ) => Promise<KinesisStreamBatchResponse>;
-
-/** The scheduled window trigger's event. */
-export type WindowTickEvent = typeof WINDOW_TICK;
 
 /**
  * Builds the Lambda handler for a pipeline fed by a Kinesis event source mapping with
@@ -62,12 +60,4 @@ export function createKinesisHandler(
     }
     return { batchItemFailures };
   };
-}
-
-/** The scheduled trigger's payload (`{ "sparkless": "tick" }`, sent by the construct's EventBridge rule). */
-export const WINDOW_TICK = { sparkless: 'tick' } as const;
-
-/** Whether an invocation is the scheduled window trigger rather than a Kinesis batch. */
-export function isWindowTick(event: unknown): boolean {
-  return (event as { sparkless?: unknown } | null)?.sparkless === WINDOW_TICK.sparkless;
 }

@@ -6,7 +6,8 @@ import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-tab
 import event from '../../test/fixtures/kinesis-event.json';
 import { decodeUtf8, ManualClock, pipeline, unwrapMapWithState } from '../core';
 import { DynamoDbKeyedStateStore } from '../state';
-import { createKinesisHandler, WINDOW_TICK } from './kinesis-handler';
+import { createKinesisHandler } from './kinesis-handler';
+import { WINDOW_TICK } from './window-tick';
 
 describe('Function: createKinesisHandler with a mapWithState timeout (emulators over HTTP)', () => {
   let stack: EmbeddedStack;

@@ -14,13 +14,14 @@ import { createAwsClients } from '../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
 import fixture from '../../test/fixtures/s3-event.json';
-import { type BatchContext, decodeUtf8, ErrorCode, pipeline } from '../core';
+import { type BatchContext, decodeUtf8, ErrorCode, pipeline, tumblingWindows } from '../core';
 import type { DeadLetterEntry } from '../sinks';
 import { encodeS3EventKey } from '../sources/s3-files';
 import { getJson, S3ObjectStore } from '../storage';
 import { HandlerErrorCode } from './errors';
 import { createKinesisHandler } from './kinesis-handler';
 import { createS3Handler, ObjectStatus } from './s3-handler';
+import { WINDOW_TICK } from './window-tick';
 
 const INPUT_BUCKET = 'sparkless-input';
 const CHECKPOINTS = 's3-handler-test';
@@ -105,6 +106,35 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
 
   afterAll(async () => {
     await stack?.stop();
+  });
+
+  it('fires the windows of an idle file stream on the scheduled trigger', async () => {
+    // Prepare: "<epochMs> <word>" lines counted over 10 s tumbling windows
+    const fired: string[] = [];
+    const windowed = pipeline('file-windows')
+      .fromTextFiles({ prefix: 'input/' })
+      .map((record) => decodeUtf8(record.value).split(' '))
+      .withTimestamps(([time]) => Number(time))
+      .mapToPair(([, word]) => [word ?? '', 1])
+      .reduceByKeyAndWindow((a, b) => a + b, tumblingWindows({ lengthMs: 10_000, allowedLatenessMs: 0 }))
+      .foreachBatch((pairs, context) => void fired.push(`${context.window?.end}:${JSON.stringify(pairs)}`));
+    const handler = createS3Handler(windowed, {
+      clients,
+      environment: { ...environment('file-windows'), SPARKLESS_WINDOW_IDLE_TIMEOUT_MS: '1000' },
+      metrics: { record: () => undefined },
+    });
+    const eTag = await upload('input/windows.txt', '1000 spark\n2000 spark\n12000 lambda\n');
+    await handler(s3Event('input/windows.txt', eTag));
+    const firedByBatches = [...fired];
+
+    // Act: the file's partition is idle; the trigger closes every window
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const result = await handler(WINDOW_TICK);
+
+    // Assess
+    expect(firedByBatches).toEqual(['10000:[["spark",2]]']); // closed by the file's own 12 s line
+    expect(result).toEqual({ objects: [] });
+    expect(fired).toEqual(['10000:[["spark",2]]', '20000:[["lambda",1]]']);
   });
 
   it('counts the fixture notification once (its key decoded) and makes the re-delivery a no-op', async () => {

@@ -11,6 +11,7 @@ import {
 } from '../sources/s3-files';
 import { type ObjectFailure, ObjectsFailedError } from './errors';
 import { assertSourceKind, createRuntimeLoader, type HandlerOptions, type PipelineRuntime } from './runtime';
+import { isWindowTick, type WindowTickEvent } from './window-tick';
 
 /** Options of {@link createS3Handler}: the shared {@link HandlerOptions} and how objects are cut into batches. */
 export interface S3HandlerOptions extends HandlerOptions, TextBatchOptions {}
@@ -73,8 +74,8 @@ export interface S3HandlerResult {
   readonly objects: readonly ObjectOutcome[];
 }
 
-/** The Lambda handler type returned by {@link createS3Handler}. */
-export type S3Handler = (event: S3Event, context?: Context) => Promise<S3HandlerResult>;
+/** The Lambda handler type returned by {@link createS3Handler}: S3 notifications and the window trigger. */
+export type S3Handler = (event: S3Event | WindowTickEvent, context?: Context) => Promise<S3HandlerResult>;
 
 /**
  * Builds the Lambda handler for a text-file pipeline (`pipeline(...).fromTextFiles({ prefix })`,
@@ -86,7 +87,8 @@ export type S3Handler = (event: S3Event, context?: Context) => Promise<S3Handler
  * a crash finishes the open batch from the write-ahead log and skips the committed lines, and a
  * new version of the file (new ETag) is counted as a new file. Keys outside the prefix, folder
  * markers and hidden files (`.name`) are ignored. Lines that are not valid UTF-8 or make user code
- * throw are dead-lettered as for Kinesis.
+ * throw are dead-lettered as for Kinesis. The scheduled trigger's `{ "sparkless": "tick" }` fires due
+ * append-mode windows and sweeps due `mapWithState` timeouts, as for Kinesis.
  *
  * Configuration, clients and the checkpoint are set up once per container, as for
  * `createKinesisHandler` (same environment variables and options). When an object fails the
@@ -111,6 +113,10 @@ export function createS3Handler(pipeline: Pipeline, options: S3HandlerOptions = 
 
   return async (event) => {
     const runtime = await load();
+    if (isWindowTick(event)) {
+      await runtime.firer?.fire();
+      return { objects: [] };
+    }
     const refs = s3EventToObjects(event);
     const objects: ObjectOutcome[] = [];
     const failures: ObjectFailure[] = [];
