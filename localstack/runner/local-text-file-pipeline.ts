@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { InvalidConfigurationError, type Pipeline, SourceKind } from '../../lib/core';
-import { createS3Handler, type S3Handler } from '../../lib/handlers';
+import { createS3Handler, type S3Handler, WINDOW_TICK } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
 import { decodeS3EventKey, normalizeETag, objectPartition } from '../../lib/sources/s3-files';
 import { type AwsClients, createAwsClients } from '../clients';
@@ -36,6 +36,12 @@ export interface LocalTextFilePipelineOptions {
   readonly print?: (block: string) => void;
   /** Per-batch metrics. @default none */
   readonly metrics?: MetricsSink;
+  /**
+   * More environment for the handler (e.g. `SPARKLESS_WINDOW_IDLE_TIMEOUT_MS`).
+   *
+   * @default none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
   /**
    * Lines per batch (one `processPartition` call per batch of a file).
    *
@@ -85,6 +91,8 @@ export interface LocalTextFilePipeline extends PipelineReaders {
   readonly poller: S3PrefixPoller;
   /** Uploads a file under the pipeline's prefix (`name` is relative to it). */
   upload(name: string, body: string | Uint8Array): Promise<UploadedFile>;
+  /** Invokes the handler with the scheduled window trigger (the construct's EventBridge rule does on AWS). */
+  tick(): Promise<void>;
 }
 
 /**
@@ -134,6 +142,7 @@ export async function deployLocalTextFilePipeline(
       SPARKLESS_CHECKPOINT_BUCKET: bucket,
       SPARKLESS_STATE_NAMESPACE: namespace,
       SPARKLESS_CODE_VERSION: 'local',
+      ...options.environment,
     },
     ...(options.print === undefined ? {} : { print: options.print }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
@@ -177,6 +186,7 @@ export async function deployLocalTextFilePipeline(
       const eTag = normalizeETag(response.ETag ?? '');
       return { key, eTag, partition: objectPartition(key, eTag) };
     },
+    tick: async () => void (await handler(WINDOW_TICK)),
     ...createPipelineReaders({ dynamodb: clients.dynamodb, s3: clients.s3, tableName, bucket, namespace }),
   };
 }
