@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, ErrorCode, pipeline } from '../core';
+import { decodeUtf8, ErrorCode, OutputMode, pipeline, tumblingWindows } from '../core';
 import { MemoryObjectStore } from '../storage';
 import { CheckpointManager, IncompatibleStatePlanError } from './metadata-checkpoint';
 
@@ -56,7 +56,40 @@ describe('Class: CheckpointManager', () => {
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(IncompatibleStatePlanError);
       await expect(attempt).rejects.toMatchObject({ code: ErrorCode.IncompatibleStatePlan });
-      await expect(attempt).rejects.toThrow(/SPARKLESS_STATE_NAMESPACE to e\.g\. "counts-v2".*savepoint/);
+      await expect(attempt).rejects.toThrow(
+        /SPARKLESS_STATE_NAMESPACE to e\.g\. "counts-v2".*passing \{ name \}/,
+      );
+    });
+
+    it('names the window and output mode when only those changed', async () => {
+      // Prepare
+      const windowed = (outputMode: OutputMode) =>
+        pipeline('counts')
+          .fromKinesis()
+          .mapToPair((record) => [record.partition, 1])
+          .reduceByKeyAndWindow(
+            (a, b) => a + b,
+            tumblingWindows({ lengthMs: 60_000, allowedLatenessMs: 0 }),
+            {
+              name: 'per-minute',
+              outputMode,
+            },
+          )
+          .print().plan;
+      const manager = new CheckpointManager(new MemoryObjectStore(), 'counts');
+      await manager.getOrCreate(windowed(OutputMode.Append), { codeVersion: '1', config: {}, now: 10 });
+
+      // Act
+      const attempt = manager.getOrCreate(windowed(OutputMode.Update), {
+        codeVersion: '2',
+        config: {},
+        now: 20,
+      });
+
+      // Assess
+      await expect(attempt).rejects.toThrow(
+        /checkpoint \[reduceByKeyAndWindow:per-minute\(append 60000\/60000 ms\)\].*deployed \[reduceByKeyAndWindow:per-minute\(update 60000\/60000 ms\)\]/,
+      );
     });
   });
 });

@@ -40,13 +40,17 @@ export class IncompatibleStatePlanError extends SparklessError {
       `pipeline ${current.name}: the stateful operators changed (checkpoint ${describe(stored.statefulOperators)}, fingerprint ${stored.planFingerprint}; deployed ${describe(current.statefulOperators)}, fingerprint ${current.fingerprint}). ` +
         `Refusing to mix state of namespace "${namespace}" with a new plan. Either start fresh in a new namespace ` +
         `(set stateNamespace / SPARKLESS_STATE_NAMESPACE to e.g. "${namespace}-v2"), or keep the old operator ids ` +
-        `by passing { name } to the stateful operators, or restore a savepoint into a new namespace with a migration.`,
+        `by passing { name } to the stateful operators (the same name with another kind, window or output mode is a new plan).`,
     );
   }
 }
 
 function describe(operators: readonly StatefulOperatorDescriptor[]): string {
-  return `[${operators.map((op) => `${op.kind}:${op.id}`).join(', ')}]`;
+  return `[${operators.map((op) => `${op.kind}:${op.id}${op.window === undefined ? '' : windowOf(op.window)}`).join(', ')}]`;
+}
+
+function windowOf(window: NonNullable<StatefulOperatorDescriptor['window']>): string {
+  return `(${window.outputMode} ${window.lengthMs}/${window.slideMs} ms)`;
 }
 
 /** Reads and writes the metadata checkpoint and offset snapshots of one state namespace. */
