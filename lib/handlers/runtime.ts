@@ -130,6 +130,8 @@ export function createRuntimeLoader(
         s3Json: new S3JsonReferenceLoader({ client: clients.s3 }),
         dynamoDbTable: new DynamoDbTableReferenceLoader({ client: clients.dynamodb }),
       },
+      // Next to the write-ahead log that refers to them, and expiring with it.
+      snapshots: { store: objects, prefix: `wal/${config.namespace}/references/` },
       clock,
     });
     for (const prefix of plan.textFilePrefixes) {

@@ -10,7 +10,12 @@ import {
   staticValue,
 } from '../core';
 import { ReferenceDataErrorCode, ReferenceDataUnavailableError, ReferenceSourceError } from './errors';
-import { ReferenceDataCache, type ReferenceRefreshFailure } from './reference-data-cache';
+import { MemoryObjectStore } from '../storage';
+import {
+  ReferenceDataCache,
+  type ReferenceRefreshFailure,
+  type ReferenceVersionUnavailable,
+} from './reference-data-cache';
 import type { ReferenceLoader } from './reference-loader';
 
 /** A loader whose answers the test scripts: values, errors, or a promise the test settles. */
@@ -330,6 +335,132 @@ describe('Class: ReferenceDataCache', () => {
             loaders: { s3Json: new ScriptedLoader() },
           }),
       ).toThrow(/two different reference data declarations are named "blacklist"/);
+    });
+  });
+
+  describe('Method: pinned (replays read the version their batch read)', () => {
+    const SNAPSHOTS = 'wal/ns/references/';
+
+    it('names a version per reference: equal content, equal version', async () => {
+      // Prepare
+      const clock = new ManualClock(0);
+      const loader = new ScriptedLoader().thenReturn(['a']).thenReturn(['a']).thenReturn(['b']);
+      const cache = new ReferenceDataCache({
+        references: [blacklist(1)],
+        loaders: { s3Json: loader },
+        clock,
+      });
+
+      // Act
+      const versions = [];
+      for (let i = 0; i < 3; i++) {
+        versions.push((await cache.current()).versions.blacklist);
+        clock.advance(1);
+      }
+
+      // Assess
+      expect(versions[0]).toMatch(/^[0-9a-f]{16}$/);
+      expect(versions[1]).toBe(versions[0]);
+      expect(versions[2]).not.toBe(versions[0]);
+    });
+
+    it('serves an earlier version a batch logged, after a refresh changed the data', async () => {
+      // Prepare
+      const clock = new ManualClock(0);
+      const list = blacklist(1);
+      const loader = new ScriptedLoader().thenReturn(['mallory']).thenReturn(['trudy']);
+      const cache = new ReferenceDataCache({ references: [list], loaders: { s3Json: loader }, clock });
+      const firstAttempt = await cache.current();
+      clock.advance(1);
+
+      // Act
+      const replay = await cache.pinned(firstAttempt.versions);
+
+      // Assess
+      expect(replay.get(list)).toEqual(new Set(['mallory']));
+      expect((await cache.current()).get(list)).toEqual(new Set(['trudy']));
+    });
+
+    it('reads the version from the snapshot store in a fresh container, writing each version once', async () => {
+      // Prepare: a container loads v1 and logs it, then dies; the data changes to v2
+      const store = new MemoryObjectStore();
+      const list = blacklist();
+      const first = new ReferenceDataCache({
+        references: [list],
+        loaders: { s3Json: new ScriptedLoader().thenReturn(['mallory']) },
+        snapshots: { store, prefix: SNAPSHOTS },
+        clock: new ManualClock(0),
+      });
+      const logged = (await first.current()).versions;
+      const fresh = new ReferenceDataCache({
+        references: [list],
+        loaders: { s3Json: new ScriptedLoader().thenReturn(['trudy']) },
+        snapshots: { store, prefix: SNAPSHOTS },
+        clock: new ManualClock(0),
+      });
+
+      // Act
+      const replay = await fresh.pinned(logged);
+
+      // Assess
+      expect(replay.get(list)).toEqual(new Set(['mallory']));
+      expect(await store.list(SNAPSHOTS)).toEqual(
+        [logged.blacklist, (await fresh.current()).versions.blacklist]
+          .map((version) => `${SNAPSHOTS}blacklist/${version}.json`)
+          .sort(),
+      );
+    });
+
+    it('serves the current value and reports it when the version cannot be read', async () => {
+      // Prepare
+      const reported: ReferenceVersionUnavailable[] = [];
+      const list = blacklist();
+      const cache = new ReferenceDataCache({
+        references: [list],
+        loaders: { s3Json: new ScriptedLoader().thenReturn(['trudy']) },
+        snapshots: { store: new MemoryObjectStore(), prefix: SNAPSHOTS },
+        clock: new ManualClock(0),
+        onVersionUnavailable: (unavailable) => reported.push(unavailable),
+      });
+
+      // Act
+      const replay = await cache.pinned({ blacklist: '0123456789abcdef' });
+
+      // Assess
+      expect(replay.get(list)).toEqual(new Set(['trudy']));
+      expect(reported).toEqual([
+        {
+          reference: 'blacklist',
+          version: '0123456789abcdef',
+          served: (await cache.current()).versions.blacklist,
+          reason: expect.stringContaining('snapshot is missing'),
+        },
+      ]);
+    });
+
+    it('keeps serving the last good version when its snapshot cannot be written', async () => {
+      // Prepare
+      const clock = new ManualClock(0);
+      const list = blacklist(1);
+      const store = new MemoryObjectStore();
+      const failures: ReferenceRefreshFailure[] = [];
+      const cache = new ReferenceDataCache({
+        references: [list],
+        loaders: { s3Json: new ScriptedLoader().thenReturn(['a']).thenReturn(['b']) },
+        snapshots: { store, prefix: SNAPSHOTS },
+        clock,
+        onRefreshError: (failure) => failures.push(failure),
+      });
+      await cache.current();
+      clock.advance(1);
+      vi.spyOn(store, 'put').mockRejectedValueOnce(new Error('S3 unavailable'));
+
+      // Act
+      const value = (await cache.current()).get(list);
+
+      // Assess: a batch never logs a version that is not kept
+      expect(value).toEqual(new Set(['a']));
+      expect(failures.map((failure) => String(failure.error))).toEqual(['Error: S3 unavailable']);
     });
   });
 });

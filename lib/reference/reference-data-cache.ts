@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type Clock,
   describeError,
@@ -7,7 +8,8 @@ import {
   type ReferenceSource,
   systemClock,
 } from '../core';
-import type { ReferenceProvider } from '../runtime';
+import type { ReferenceProvider, ReferenceVersions } from '../runtime';
+import { getJson, type ObjectStore, putJson } from '../storage';
 import { ReferenceDataDefaults } from './constants';
 import { describeReferenceSource } from './describe-source';
 import { ReferenceDataUnavailableError, ReferenceParseError } from './errors';
@@ -28,6 +30,26 @@ export interface ReferenceRefreshFailure {
   readonly ageMs: number;
   /** When the next load will be attempted (epoch ms). */
   readonly nextAttemptAt: number;
+}
+
+/** What {@link ReferenceDataCacheOptions.onVersionUnavailable} is told when a replay cannot get the version its batch read. */
+export interface ReferenceVersionUnavailable {
+  /** The reference's name. */
+  readonly reference: string;
+  /** The version the batch's first attempt read. */
+  readonly version: string;
+  /** The version served instead (the current one). */
+  readonly served: string;
+  /** Why the version could not be read (no snapshot store, a missing snapshot, a failed read or parse). */
+  readonly reason: string;
+}
+
+/** Where {@link ReferenceDataCache} keeps each version of the reference data it loads, for replays. */
+export interface ReferenceSnapshotOptions {
+  /** The object store (the checkpoint bucket). */
+  readonly store: ObjectStore;
+  /** Key prefix of the snapshots, e.g. `wal/<namespace>/references/` (they expire with the write-ahead log). */
+  readonly prefix: string;
 }
 
 /** Options of {@link ReferenceDataCache}. */
@@ -60,12 +82,42 @@ export interface ReferenceDataCacheOptions {
    * @default a structured `console.warn` JSON line (`level`, `message`, `reference`, `source`, `error`, ...)
    */
   readonly onRefreshError?: (failure: ReferenceRefreshFailure) => void;
+  /**
+   * Where every loaded version is kept (content-addressed, written once when it first appears and
+   * again daily while in use), so a batch replayed in a fresh container reads the version its first
+   * attempt read. A version that cannot be read is replaced by the current one, and reported.
+   *
+   * @default none: replays find only the versions this container still holds
+   */
+  readonly snapshots?: ReferenceSnapshotOptions;
+  /**
+   * Told when a replay cannot get the version of a reference its batch read and gets the current one.
+   *
+   * @default a structured `console.warn` JSON line
+   */
+  readonly onVersionUnavailable?: (unavailable: ReferenceVersionUnavailable) => void;
+}
+
+/** Versions kept in memory per reference besides the current one, for replays. */
+const RECENT_VERSIONS = 4;
+
+/** A version still in use is written to the snapshot store again after this long, so it outlives the log's expiry. */
+const SNAPSHOT_REWRITE_MS = 24 * 3600 * 1000;
+
+interface LoadedVersion {
+  readonly value: unknown;
+  readonly version: string;
+  readonly loadedAt: number;
 }
 
 interface CacheEntry {
   readonly reference: ReferenceData<unknown>;
-  /** The last good value and when it was loaded. */
-  loaded?: { readonly value: unknown; readonly loadedAt: number };
+  /** The last good value, its version and when it was loaded. */
+  loaded?: LoadedVersion;
+  /** Recently served versions (parsed), newest last, for replays. */
+  readonly recent: Map<string, unknown>;
+  /** When the current version was last written to the snapshot store. */
+  snapshotAt?: number;
   /** The error of the last load when there is no good value yet. */
   failure?: ReferenceDataUnavailableError;
   /** When the next load is due (epoch ms); 0 = on the next `current()`. */
@@ -87,7 +139,9 @@ interface CacheEntry {
  *   and tries again after `retryAfterFailureMs`; a reference that has never loaded fails the
  *   call with a `ReferenceDataUnavailableError` (code `REFERENCE_DATA_UNAVAILABLE`, the load
  *   error as `cause`), and every later call tries again.
- * - Each call returns a snapshot: a batch sees one version of every reference.
+ * - Each call returns a snapshot: a batch sees one version of every reference, and the snapshot
+ *   names the versions (content hashes) so the executor logs them with the batch; {@link pinned}
+ *   gives a replay those versions again (from memory or the `snapshots` store).
  *
  * @example
  * const references = new ReferenceDataCache({
@@ -105,6 +159,8 @@ export class ReferenceDataCache implements ReferenceProvider {
   private readonly clock: Clock;
   private readonly retryAfterFailureMs: number;
   private readonly onRefreshError: (failure: ReferenceRefreshFailure) => void;
+  private readonly onVersionUnavailable: (unavailable: ReferenceVersionUnavailable) => void;
+  private readonly snapshots: ReferenceSnapshotOptions | undefined;
 
   public constructor(options: ReferenceDataCacheOptions) {
     this.loaders = options.loaders ?? {};
@@ -116,6 +172,8 @@ export class ReferenceDataCache implements ReferenceProvider {
       );
     }
     this.onRefreshError = options.onRefreshError ?? warnRefreshFailure;
+    this.onVersionUnavailable = options.onVersionUnavailable ?? warnVersionUnavailable;
+    this.snapshots = options.snapshots;
     const byName = new Map<string, ReferenceData<unknown>>();
     for (const reference of options.references) {
       const known = byName.get(reference.name);
@@ -127,7 +185,7 @@ export class ReferenceDataCache implements ReferenceProvider {
       this.checkLoader(reference);
       byName.set(reference.name, reference);
     }
-    this.entries = [...byName.values()].map((reference) => ({ reference, nextLoadAt: 0 }));
+    this.entries = [...byName.values()].map((reference) => ({ reference, nextLoadAt: 0, recent: new Map() }));
   }
 
   /**
@@ -136,13 +194,14 @@ export class ReferenceDataCache implements ReferenceProvider {
    *
    * @throws ReferenceDataUnavailableError when a reference has no value yet (its load failed).
    */
-  public async current(): Promise<ReferenceResolver> {
+  public async current(): Promise<SnapshotReferenceResolver> {
     const now = this.clock.now();
     const due = this.entries.filter(
       (entry) => entry.inflight !== undefined || entry.loaded === undefined || now >= entry.nextLoadAt,
     );
     await Promise.all(due.map((entry) => this.load(entry)));
     const values = new Map<string, unknown>();
+    const versions: Record<string, string> = {};
     for (const entry of this.entries) {
       if (entry.loaded === undefined) {
         throw (
@@ -151,8 +210,74 @@ export class ReferenceDataCache implements ReferenceProvider {
         );
       }
       values.set(entry.reference.name, entry.loaded.value);
+      versions[entry.reference.name] = entry.loaded.version;
     }
-    return new SnapshotReferenceResolver(values);
+    return new SnapshotReferenceResolver(values, versions);
+  }
+
+  /**
+   * The reference data of the versions a claimed batch logged, for its replay: each from memory or the
+   * snapshot store; a reference whose version cannot be read (or that the batch did not read) gets the
+   * current value, and an unavailable version is reported to `onVersionUnavailable`.
+   *
+   * @throws ReferenceDataUnavailableError when a reference has no current value either
+   */
+  public async pinned(versions: ReferenceVersions): Promise<ReferenceResolver> {
+    const current = await this.current();
+    const values = new Map<string, unknown>();
+    const served: Record<string, string> = {};
+    for (const entry of this.entries) {
+      const { name } = entry.reference;
+      const wanted = versions[name];
+      const latest = entry.loaded as LoadedVersion;
+      const value =
+        wanted === undefined || wanted === latest.version ? latest.value : await this.version(entry, wanted);
+      values.set(name, value === NOT_AVAILABLE ? latest.value : value);
+      served[name] = value === NOT_AVAILABLE ? latest.version : (wanted ?? latest.version);
+    }
+    const unchanged = this.entries.every(
+      ({ reference }) => served[reference.name] === current.versions[reference.name],
+    );
+    return unchanged ? current : new SnapshotReferenceResolver(values, served);
+  }
+
+  /** One earlier version of a reference: from memory, else from the snapshot store (parsed, then kept). */
+  private async version(entry: CacheEntry, version: string): Promise<unknown> {
+    if (entry.recent.has(version)) return entry.recent.get(version);
+    const { reference } = entry;
+    const unavailable = (reason: string) => {
+      try {
+        this.onVersionUnavailable({
+          reference: reference.name,
+          version,
+          served: entry.loaded?.version ?? '',
+          reason,
+        });
+      } catch {
+        // Monitoring must not fail a replay that has a value to work with.
+      }
+      return NOT_AVAILABLE;
+    };
+    if (this.snapshots === undefined) return unavailable('no snapshot store, and not in this container');
+    let raw: unknown;
+    try {
+      raw = await getJson<unknown>(this.snapshots.store, this.snapshotKey(reference.name, version));
+    } catch (error) {
+      return unavailable(`reading its snapshot failed: ${describeError(error)}`);
+    }
+    if (raw === undefined) return unavailable('its snapshot is missing (expired with the write-ahead log?)');
+    let value: unknown;
+    try {
+      value = reference.parse === undefined ? raw : reference.parse(raw);
+    } catch (error) {
+      return unavailable(`parsing its snapshot failed: ${describeError(error)}`);
+    }
+    remember(entry, version, value);
+    return value;
+  }
+
+  private snapshotKey(name: string, version: string): string {
+    return `${this.snapshots?.prefix ?? ''}${encodeURIComponent(name)}/${version}.json`;
   }
 
   /** Starts a load of `entry`, or joins the one in flight. Never rejects. */
@@ -166,6 +291,7 @@ export class ReferenceDataCache implements ReferenceProvider {
   private async loadOnce(entry: CacheEntry): Promise<void> {
     const { reference } = entry;
     let value: unknown;
+    let version: string;
     try {
       const loaded = await this.read(reference.source);
       try {
@@ -173,15 +299,28 @@ export class ReferenceDataCache implements ReferenceProvider {
       } catch (error) {
         throw new ReferenceParseError(reference.name, error);
       }
+      version = versionOf(loaded);
+      await this.snapshot(entry, version, loaded);
     } catch (error) {
       this.failed(entry, error);
       return;
     }
     const loadedAt = this.clock.now();
-    entry.loaded = { value, loadedAt };
+    entry.loaded = { value, version, loadedAt };
+    remember(entry, version, value);
     entry.failure = undefined;
     entry.nextLoadAt =
       reference.source.kind === 'static' ? Number.POSITIVE_INFINITY : loadedAt + reference.refreshIntervalMs;
+  }
+
+  /** Keeps a version in the snapshot store before any batch can log it (static sources are code: not kept). */
+  private async snapshot(entry: CacheEntry, version: string, raw: unknown): Promise<void> {
+    if (this.snapshots === undefined || entry.reference.source.kind === 'static') return;
+    const now = this.clock.now();
+    const fresh = entry.loaded?.version === version && now - (entry.snapshotAt ?? 0) < SNAPSHOT_REWRITE_MS;
+    if (fresh) return;
+    await putJson(this.snapshots.store, this.snapshotKey(entry.reference.name, version), raw);
+    entry.snapshotAt = now;
   }
 
   private failed(entry: CacheEntry, error: unknown): void {
@@ -237,6 +376,38 @@ export class ReferenceDataCache implements ReferenceProvider {
     }
     return loader;
   }
+}
+
+/** Marks a version that could not be read. */
+const NOT_AVAILABLE = Symbol('not available');
+
+/** The version of loaded reference data: a hash of its JSON. */
+function versionOf(raw: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(raw) ?? 'undefined')
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** Adds a version to the entry's recent ones, dropping the oldest beyond {@link RECENT_VERSIONS}. */
+function remember(entry: CacheEntry, version: string, value: unknown): void {
+  entry.recent.delete(version);
+  entry.recent.set(version, value);
+  for (const oldest of entry.recent.keys()) {
+    if (entry.recent.size <= RECENT_VERSIONS + 1) break;
+    entry.recent.delete(oldest);
+  }
+}
+
+function warnVersionUnavailable(unavailable: ReferenceVersionUnavailable): void {
+  console.warn(
+    JSON.stringify({
+      level: 'WARN',
+      message:
+        'a replayed batch reads the current reference data: the version its first attempt read is unavailable',
+      ...unavailable,
+    }),
+  );
 }
 
 function warnRefreshFailure(failure: ReferenceRefreshFailure): void {

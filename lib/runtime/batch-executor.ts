@@ -11,6 +11,7 @@ import {
   InvalidConfigurationError,
   isAfter,
   type Pipeline,
+  type ReferenceResolver,
   type SourceRecord,
   SparklessError,
   StaticReferenceResolver,
@@ -29,7 +30,7 @@ import type { DeadLetterSink } from '../sinks';
 import { fireQuietly, TimeoutTimers, type WindowFirer, type WindowProgressStore } from '../windows';
 import type { KeyedStateStore } from '../state';
 import { toDeadLetterEntries } from './dead-letters';
-import type { ReferenceProvider } from './reference-provider';
+import type { ReferenceProvider, ReferenceVersions, VersionedReferenceResolver } from './reference-provider';
 import { FencedStateBackend } from './fenced-state-backend';
 
 /** Options of {@link BatchExecutor}: the pipeline and the ports it runs against. */
@@ -140,7 +141,8 @@ export interface PartitionResult {
  *
  * 1. read the partition ledger; skip records at or below the committed offset;
  * 2. finish an open batch left by a failed attempt, replaying it from the write-ahead log;
- * 3. log the new records, claim them as the next batch (compare-and-set on the ledger);
+ * 3. log the new records and the versions of the reference data they will be joined with, claim them
+ *    as the next batch (compare-and-set on the ledger); a replay reads the same versions back;
  * 4. evaluate: fenced state writes, dead letters, outputs with a stable batch id;
  * 5. commit: the ledger's committed offset moves to the batch's last record.
  *
@@ -201,7 +203,8 @@ export class BatchExecutor {
       }
       if (ledger.open !== undefined) {
         const replay = await this.options.writeAheadLog.read(ledger.open.walKey);
-        const outcome = await this.runBatch(partition, ledger, ledger.open, replay, true);
+        const references = await this.pinnedReferences(replay.references);
+        const outcome = await this.runBatch(partition, ledger, ledger.open, replay.records, references, true);
         deadLetters += outcome.deadLetters;
         const committed = await this.commit(partition, ledger, ledger.open, outcome.maxEventTime);
         if (committed === undefined) continue;
@@ -222,10 +225,11 @@ export class BatchExecutor {
         walKey: this.options.writeAheadLog.keyFor(partition, ledger.nextBatchNumber, last.offsetKey),
         batchTime: this.clock.now(),
       };
-      await this.options.writeAheadLog.write(batch.walKey, fresh);
+      const references = await this.currentReferences();
+      await this.options.writeAheadLog.write(batch.walKey, fresh, references.versions);
       const claimed: LedgerEntry = { ...ledger, version: ledger.version + 1, open: batch };
       if (!(await this.options.ledger.write(partition, claimed, ledger.version))) continue;
-      const outcome = await this.runBatch(partition, claimed, batch, fresh, false);
+      const outcome = await this.runBatch(partition, claimed, batch, fresh, references, false);
       deadLetters += outcome.deadLetters;
       const committed = await this.commit(partition, claimed, batch, outcome.maxEventTime);
       if (committed === undefined) continue;
@@ -237,6 +241,19 @@ export class BatchExecutor {
       ErrorCode.LedgerConflictRetriesExhausted,
       `partition ${partition}: the ledger changed under ${maxRetries + 1} attempts in a row; the batch will be retried`,
     );
+  }
+
+  /** The reference data for a new batch, with the versions its log records. */
+  private async currentReferences(): Promise<VersionedReferenceResolver> {
+    return this.options.references === undefined ? this.staticReferences : this.options.references.current();
+  }
+
+  /** The reference data a replayed batch's first attempt read (by the versions its log recorded), or else the current. */
+  private async pinnedReferences(versions: ReferenceVersions | undefined): Promise<ReferenceResolver> {
+    const provider = this.options.references;
+    if (provider === undefined) return this.staticReferences;
+    if (versions === undefined || provider.pinned === undefined) return provider.current();
+    return provider.pinned(versions);
   }
 
   /**
@@ -256,6 +273,7 @@ export class BatchExecutor {
     ledger: LedgerEntry,
     batch: OpenBatch,
     records: readonly InputRecord[],
+    references: ReferenceResolver,
     replayed: boolean,
   ): Promise<{ deadLetters: number; maxEventTime: number | undefined }> {
     const { pipeline, namespace } = this.options;
@@ -284,10 +302,7 @@ export class BatchExecutor {
       {
         state,
         print: this.print,
-        references:
-          this.options.references === undefined
-            ? this.staticReferences
-            : await this.options.references.current(),
+        references,
         ...(this.options.textFiles === undefined ? {} : { textFiles: this.options.textFiles }),
       },
     );

@@ -1,5 +1,5 @@
 export type { BatchExecutorOptions, PartitionResult } from './batch-executor';
-export type { ReferenceProvider } from './reference-provider';
+export type { ReferenceProvider, ReferenceVersions, VersionedReferenceResolver } from './reference-provider';
 export { BatchExecutor } from './batch-executor';
 export { toDeadLetterEntries } from './dead-letters';
 export type { FencedStateBackendOptions, StateWriteStats } from './fenced-state-backend';
