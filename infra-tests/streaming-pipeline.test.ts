@@ -296,6 +296,21 @@ describe('Construct: StreamingPipeline', () => {
       }
     });
 
+    it('lets the function write logs to its own log group only (no AWSLambdaBasicExecutionRole)', () => {
+      // THEN
+      const roles = template.findResources('AWS::IAM::Role');
+      expect(Object.keys(roles)).toHaveLength(1);
+      for (const role of Object.values(roles)) {
+        expect(JSON.stringify(role)).not.toMatch(/AWSLambdaBasicExecutionRole/);
+      }
+      const logStatements = iamStatements(template).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('logs:')),
+      );
+      expect(logStatements.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      const logGroupArn = synthesized.stack.resolve(synthesized.pipeline.logGroup.logGroupArn);
+      expect(logStatements.flatMap(resourcesOf)).toEqual([logGroupArn]);
+    });
+
     it('alarms on iterator age, function errors and discarded batches', () => {
       // THEN
       template.resourceCountIs('AWS::CloudWatch::Alarm', 3);

@@ -1,6 +1,7 @@
 import { Annotations, RemovalPolicy, Tokenization } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -131,7 +132,16 @@ export class StreamingPipeline extends Construct {
       removalPolicy,
     });
 
+    // Our own role instead of the default one with AWSLambdaBasicExecutionRole (logs actions on every
+    // log group): the function may write to its own log group only.
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Sparkless pipeline ${props.plan.name}: its state, checkpoints, source and log group only`,
+    });
+    this.logGroup.grantWrite(role);
+
     this.lambdaFunction = new nodejs.NodejsFunction(this, 'Function', {
+      role,
       entry: props.entry,
       handler: props.handler ?? defaults.HANDLER,
       depsLockFilePath: props.depsLockFilePath,
