@@ -128,6 +128,25 @@ describe('Windowed operators: output modes', () => {
       expect(runner.printed[1]).toContain('0-10000 a 2\n10000-20000 b 1\n');
     });
 
+    it('runs global window operators in update mode with a null key', async () => {
+      // Prepare
+      const emitted: WindowedRow<null, number>[] = [];
+      const runner = new InMemoryRunner(
+        timedWords()
+          .countByWindow(TEN_SECONDS, { outputMode: OutputMode.Update })
+          .foreachBatch((rows) => void emitted.push(...rows)),
+      );
+
+      // Act
+      await runner.runBatch(textRecords(['1000 a', '2000 b', '11000 c']));
+
+      // Assess
+      expect(emitted).toEqual([
+        { window: { start: 0, end: 10_000 }, key: null, value: 2, revision: 1 },
+        { window: { start: 10_000, end: 20_000 }, key: null, value: 1, revision: 1 },
+      ]);
+    });
+
     it('refuses append-mode windows, which need the watermark and the trigger', () => {
       const appended = timedWords()
         .reduceByKeyAndWindow((a, b) => a + b, TEN_SECONDS)
