@@ -20,7 +20,7 @@ import type {
   TransformNode,
   WindowedNode,
 } from '../pipeline/graph';
-import { OutputMode } from '../pipeline/graph';
+import { OutputMode, parentsOf } from '../pipeline/graph';
 import { encodeOffsetKey } from '../offsets';
 import {
   type PaneItem,
@@ -35,7 +35,6 @@ import {
   windowResults,
 } from '../windows';
 import { applyWindowTable, type WindowInput } from './window-table';
-import { parentsOf } from '../pipeline/graph';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord } from '../records';
 import type { ReferenceResolver } from '../reference';
