@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8, ErrorCode, OutputMode, pipeline, tumblingWindows } from '../core';
-import { MemoryObjectStore } from '../storage';
+import { MemoryObjectStore, putJson } from '../storage';
 import { CheckpointManager, IncompatibleStatePlanError } from './metadata-checkpoint';
 
 const counting = (name?: string) =>
@@ -90,6 +90,57 @@ describe('Class: CheckpointManager', () => {
       await expect(attempt).rejects.toThrow(
         /checkpoint \[reduceByKeyAndWindow:per-minute\(append 60000\/60000 ms\)\].*deployed \[reduceByKeyAndWindow:per-minute\(update 60000\/60000 ms\)\]/,
       );
+    });
+
+    it('upgrades a format-1 checkpoint of the same append-mode windows and refuses it for another mode', async () => {
+      // Prepare: what a release before window descriptors wrote (ids and kinds only, another fingerprint)
+      const windowed = (outputMode: OutputMode) =>
+        pipeline('counts')
+          .fromKinesis()
+          .mapToPair((record) => [record.partition, 1])
+          .reduceByKeyAndWindow(
+            (a, b) => a + b,
+            tumblingWindows({ lengthMs: 60_000, allowedLatenessMs: 0 }),
+            {
+              name: 'per-minute',
+              outputMode,
+            },
+          )
+          .print().plan;
+      const store = new MemoryObjectStore();
+      const manager = new CheckpointManager(store, 'counts');
+      await putJson(store, manager.metadataKey, {
+        formatVersion: 1,
+        pipeline: 'counts',
+        namespace: 'counts',
+        planFingerprint: '0123456789abcdef',
+        statefulOperators: [{ id: 'per-minute', kind: 'reduceByKeyAndWindow' }],
+        codeVersion: '1',
+        config: {},
+        createdAt: 10,
+        updatedAt: 10,
+      });
+
+      // Act
+      const refused = manager.getOrCreate(windowed(OutputMode.Update), {
+        codeVersion: '2',
+        config: {},
+        now: 20,
+      });
+      const upgraded = await manager.getOrCreate(windowed(OutputMode.Append), {
+        codeVersion: '2',
+        config: {},
+        now: 30,
+      });
+
+      // Assess
+      await expect(refused).rejects.toBeInstanceOf(IncompatibleStatePlanError);
+      expect(upgraded).toMatchObject({
+        formatVersion: 2,
+        planFingerprint: windowed(OutputMode.Append).fingerprint,
+        createdAt: 10,
+        updatedAt: 30,
+      });
     });
   });
 });

@@ -1,4 +1,10 @@
-import { ErrorCode, type PipelinePlan, SparklessError, type StatefulOperatorDescriptor } from '../core';
+import {
+  ErrorCode,
+  OutputMode,
+  type PipelinePlan,
+  SparklessError,
+  type StatefulOperatorDescriptor,
+} from '../core';
 import { getJson, type ObjectStore, putJson } from '../storage';
 
 /**
@@ -6,7 +12,11 @@ import { getJson, type ObjectStore, putJson } from '../storage';
  * state was built by. Loaded on every cold start.
  */
 export interface MetadataCheckpoint {
-  readonly formatVersion: 1;
+  /**
+   * 2 since windowed operators' descriptors carry their window and output mode; 1 before (every
+   * window was append mode and its descriptor had id and kind only).
+   */
+  readonly formatVersion: 1 | 2;
   readonly pipeline: string;
   readonly namespace: string;
   readonly planFingerprint: string;
@@ -45,6 +55,23 @@ export class IncompatibleStatePlanError extends SparklessError {
   }
 }
 
+/**
+ * A format-1 checkpoint (written before descriptors carried windows) is the same plan when the
+ * operators' ids and kinds are unchanged and every windowed operator is in append mode, the only
+ * mode format 1 knew; the checkpoint is then rewritten in format 2.
+ */
+function upgradesFormat1(stored: MetadataCheckpoint, plan: PipelinePlan): boolean {
+  if (stored.formatVersion !== 1) return false;
+  const idsAndKinds = (operators: readonly StatefulOperatorDescriptor[]) =>
+    JSON.stringify(operators.map(({ id, kind }) => ({ id, kind })));
+  return (
+    idsAndKinds(stored.statefulOperators) === idsAndKinds(plan.statefulOperators) &&
+    plan.statefulOperators.every(
+      (op) => op.window === undefined || op.window.outputMode === OutputMode.Append,
+    )
+  );
+}
+
 function describe(operators: readonly StatefulOperatorDescriptor[]): string {
   return `[${operators.map((op) => `${op.kind}:${op.id}${op.window === undefined ? '' : windowOf(op.window)}`).join(', ')}]`;
 }
@@ -78,12 +105,14 @@ export class CheckpointManager {
     },
   ): Promise<MetadataCheckpoint> {
     const stored = await getJson<MetadataCheckpoint>(this.store, this.metadataKey);
-    if (stored !== undefined && stored.planFingerprint !== plan.fingerprint) {
+    const compatible =
+      stored === undefined || stored.planFingerprint === plan.fingerprint || upgradesFormat1(stored, plan);
+    if (stored !== undefined && !compatible)
       throw new IncompatibleStatePlanError(stored, plan, this.namespace);
-    }
-    if (stored !== undefined && stored.codeVersion === options.codeVersion) return stored;
+    if (stored?.planFingerprint === plan.fingerprint && stored.codeVersion === options.codeVersion)
+      return stored;
     const checkpoint: MetadataCheckpoint = {
-      formatVersion: 1,
+      formatVersion: 2,
       pipeline: plan.name,
       namespace: this.namespace,
       planFingerprint: plan.fingerprint,
