@@ -219,23 +219,14 @@ export async function evaluateWindowFiring(
     origin,
     eventTime: window.end,
   }));
-  const deadLetters: DeadLetter[] = [];
-  const evaluator = new Evaluator(
-    [],
-    {
-      references: ports.references ?? noReferences,
-      batch: context,
-      eventTimeClock: Number.NEGATIVE_INFINITY,
-    },
-    ports.state,
-    deadLetters,
+  return runFiring(
+    pipeline,
     { node, elements },
+    context,
+    [],
+    ports,
+    (output) => output.parent.window === node.operatorId,
   );
-  for (const output of pipeline.outputs) {
-    if (output.parent.window !== node.operatorId) continue;
-    await runOutput(output, await evaluator.evaluate(output.parent), context, ports);
-  }
-  return firingEvaluation(evaluator, deadLetters);
 }
 
 /** The keys one sweep of a timer bucket timed out (now or in an earlier attempt), ready to emit. */
@@ -282,6 +273,24 @@ export async function evaluateTimeoutFiring(
     }
     for (const value of timedOut.values) elements.push({ value, origin, eventTime: bucket });
   }
+  const downstream = downstreamOf(node);
+  return runFiring(pipeline, { node, elements }, context, deadLetters, ports, (output) =>
+    downstream(output.parent),
+  );
+}
+
+/**
+ * Runs the outputs a firing feeds (`runs`): `firing.node` yields `firing.elements`, everything
+ * downstream of it is evaluated with the firing's batch context.
+ */
+async function runFiring(
+  pipeline: Pipeline,
+  firing: { readonly node: WindowedNode | MapWithStateNode; readonly elements: readonly Element[] },
+  context: BatchContext,
+  deadLetters: DeadLetter[],
+  ports: EvaluationPorts,
+  runs: (output: OutputNode) => boolean,
+): Promise<BatchEvaluation> {
   const evaluator = new Evaluator(
     [],
     {
@@ -291,17 +300,11 @@ export async function evaluateTimeoutFiring(
     },
     ports.state,
     deadLetters,
-    { node, elements },
+    firing,
   );
-  const downstream = downstreamOf(node);
   for (const output of pipeline.outputs) {
-    if (!downstream(output.parent)) continue;
-    await runOutput(output, await evaluator.evaluate(output.parent), context, ports);
+    if (runs(output)) await runOutput(output, await evaluator.evaluate(output.parent), context, ports);
   }
-  return firingEvaluation(evaluator, deadLetters);
-}
-
-function firingEvaluation(evaluator: Evaluator, deadLetters: readonly DeadLetter[]): BatchEvaluation {
   return {
     deadLetters,
     processedRecords: 0,
