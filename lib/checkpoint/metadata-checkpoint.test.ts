@@ -14,6 +14,17 @@ const counting = (name?: string) =>
     )
     .print();
 
+/** The plan of a per-minute windowed count named `per-minute`, in `outputMode`. */
+const windowedPlan = (outputMode: OutputMode) =>
+  pipeline('counts')
+    .fromKinesis()
+    .mapToPair((record) => [record.partition, 1])
+    .reduceByKeyAndWindow((a, b) => a + b, tumblingWindows({ lengthMs: 60_000, allowedLatenessMs: 0 }), {
+      name: 'per-minute',
+      outputMode,
+    })
+    .print().plan;
+
 describe('Class: CheckpointManager', () => {
   describe('Method: getOrCreate', () => {
     it('creates the checkpoint on first start and loads it afterwards', async () => {
@@ -63,24 +74,11 @@ describe('Class: CheckpointManager', () => {
 
     it('names the window and output mode when only those changed', async () => {
       // Prepare
-      const windowed = (outputMode: OutputMode) =>
-        pipeline('counts')
-          .fromKinesis()
-          .mapToPair((record) => [record.partition, 1])
-          .reduceByKeyAndWindow(
-            (a, b) => a + b,
-            tumblingWindows({ lengthMs: 60_000, allowedLatenessMs: 0 }),
-            {
-              name: 'per-minute',
-              outputMode,
-            },
-          )
-          .print().plan;
       const manager = new CheckpointManager(new MemoryObjectStore(), 'counts');
-      await manager.getOrCreate(windowed(OutputMode.Append), { codeVersion: '1', config: {}, now: 10 });
+      await manager.getOrCreate(windowedPlan(OutputMode.Append), { codeVersion: '1', config: {}, now: 10 });
 
       // Act
-      const attempt = manager.getOrCreate(windowed(OutputMode.Update), {
+      const attempt = manager.getOrCreate(windowedPlan(OutputMode.Update), {
         codeVersion: '2',
         config: {},
         now: 20,
@@ -94,19 +92,6 @@ describe('Class: CheckpointManager', () => {
 
     it('upgrades a format-1 checkpoint of the same append-mode windows and refuses it for another mode', async () => {
       // Prepare: what a release before window descriptors wrote (ids and kinds only, another fingerprint)
-      const windowed = (outputMode: OutputMode) =>
-        pipeline('counts')
-          .fromKinesis()
-          .mapToPair((record) => [record.partition, 1])
-          .reduceByKeyAndWindow(
-            (a, b) => a + b,
-            tumblingWindows({ lengthMs: 60_000, allowedLatenessMs: 0 }),
-            {
-              name: 'per-minute',
-              outputMode,
-            },
-          )
-          .print().plan;
       const store = new MemoryObjectStore();
       const manager = new CheckpointManager(store, 'counts');
       await putJson(store, manager.metadataKey, {
@@ -122,12 +107,12 @@ describe('Class: CheckpointManager', () => {
       });
 
       // Act
-      const refused = manager.getOrCreate(windowed(OutputMode.Update), {
+      const refused = manager.getOrCreate(windowedPlan(OutputMode.Update), {
         codeVersion: '2',
         config: {},
         now: 20,
       });
-      const upgraded = await manager.getOrCreate(windowed(OutputMode.Append), {
+      const upgraded = await manager.getOrCreate(windowedPlan(OutputMode.Append), {
         codeVersion: '2',
         config: {},
         now: 30,
@@ -137,7 +122,7 @@ describe('Class: CheckpointManager', () => {
       await expect(refused).rejects.toBeInstanceOf(IncompatibleStatePlanError);
       expect(upgraded).toMatchObject({
         formatVersion: 2,
-        planFingerprint: windowed(OutputMode.Append).fingerprint,
+        planFingerprint: windowedPlan(OutputMode.Append).fingerprint,
         createdAt: 10,
         updatedAt: 30,
       });
