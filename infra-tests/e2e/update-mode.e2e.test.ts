@@ -1,4 +1,3 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeUtf8, OutputMode, pipeline, slidingWindows } from '../../lib/core';
 import { MemoryMetricsSink } from '../../lib/metrics';
@@ -9,7 +8,9 @@ import { searchLogs, type TimedLine } from '../../localstack/programs/inputs';
 import { referenceWindowCounts } from '../../localstack/programs/reference';
 import { scanRows } from '../../localstack/programs/table-program';
 import { twoPhases } from '../../localstack/programs/window-hot-word';
+import { produceTimedLines } from '../../localstack/programs/windowed-program';
 import { deployLocalPipeline } from '../../localstack/runner/local-pipeline';
+import { ensureTable } from '../../localstack/setup/state-table';
 
 const SPEC = slidingWindows({ lengthMs: 60_000, slideMs: 10_000, allowedLatenessMs: 5_000 });
 const TABLE = 'e2e-window-word-counts';
@@ -34,20 +35,7 @@ describe('End to end: update output mode on the embedded local stack', () => {
   it('leaves every (window, word) at its plain-loop count, late lines counted and left out', async () => {
     // Prepare
     const { dynamodb } = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'word', AttributeType: 'S' },
-          { AttributeName: 'windowEnd', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'word', KeyType: 'HASH' },
-          { AttributeName: 'windowEnd', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await ensureTable(dynamodb, TABLE, ['word', 'windowEnd']);
     const table = new DynamoDbTableSink({ client: dynamodb, tableName: TABLE });
     const wordCounts = pipeline('update-mode-word-counts')
       .fromKinesis()
@@ -75,13 +63,7 @@ describe('End to end: update output mode on the embedded local stack', () => {
       mapping: { batchSize: 25 },
     });
     const { phase1, phase2 } = twoPhases(searchLogs, Date.now());
-    const produce = (lines: readonly TimedLine[]) =>
-      local.produce(
-        lines.map((item, i) => ({
-          partitionKey: `${item.time}-${i}`,
-          data: new TextEncoder().encode(item.line),
-        })),
-      );
+    const produce = (lines: readonly TimedLine[]) => produceTimedLines(local, lines);
 
     // Act
     await produce(phase1);

@@ -1,35 +1,20 @@
-import {
-  CreateTableCommand,
-  type DynamoDBClient,
-  ResourceInUseException,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { RESULT_TABLE_ENV } from '../../functions/pipelines/result-table';
 import { unmarshallItem } from '../../lib/reference';
 import type { ProgramContext } from './program';
 import { useLocalStackForDefaultClients } from './program';
+import { ensureTable } from '../setup/state-table';
 
 /** Creates a result table on the local stack and points the pipelines' result-table sink at it. */
 export async function prepareResultTable(
   context: ProgramContext,
   client: DynamoDBClient,
   tableName: string,
-  keys: readonly string[],
+  keys: readonly [string] | readonly [string, string],
 ): Promise<void> {
   useLocalStackForDefaultClients(context);
   process.env[RESULT_TABLE_ENV] = tableName;
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
+  await ensureTable(client, tableName, keys);
 }
 
 /** Every row of a result table as plain JSON. */

@@ -1,5 +1,5 @@
 import type { Pipeline } from '../../lib/core';
-import { deployLocalPipeline } from '../runner/local-pipeline';
+import { deployLocalPipeline, type LocalPipeline } from '../runner/local-pipeline';
 import type { TimedLine } from './inputs';
 import {
   type LocalProgram,
@@ -12,6 +12,16 @@ import {
 
 /** How long a partition may be quiet before it stops holding windows back, in the local runs. */
 export const LOCAL_IDLE_TIMEOUT_MS = 3_000;
+
+/** Produces timed lines into a local pipeline's stream, in order, each under its own partition key. */
+export function produceTimedLines(local: LocalPipeline, lines: readonly TimedLine[]): Promise<void> {
+  return local.produce(
+    lines.map((item, i) => ({
+      partitionKey: `${item.time}-${i}`,
+      data: new TextEncoder().encode(item.line),
+    })),
+  );
+}
 
 /** A windowed seed program: its pipeline, its two-phase input and its check. */
 export interface WindowedProgramDefinition {
@@ -48,13 +58,7 @@ export function windowedProgram(definition: WindowedProgramDefinition): LocalPro
         environment: { SPARKLESS_WINDOW_IDLE_TIMEOUT_MS: String(LOCAL_IDLE_TIMEOUT_MS) },
       });
       const { phase1, phase2 } = definition.input(Date.now());
-      const produce = (lines: readonly TimedLine[]) =>
-        local.produce(
-          lines.map((item, i) => ({
-            partitionKey: `${item.time}-${i}`,
-            data: new TextEncoder().encode(item.line),
-          })),
-        );
+      const produce = (lines: readonly TimedLine[]) => produceTimedLines(local, lines);
       await produce(phase1);
       await local.mapping.runUntilIdle({ idlePolls: 3 });
       await produce(phase2);

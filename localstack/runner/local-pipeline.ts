@@ -10,6 +10,7 @@ import {
 } from '../event-source-mapping';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { ensureStream, type ProducedRecord, putRecords } from '../setup/stream';
+import { localHandlerOptions } from './handler-options';
 import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
 
 /** Options of {@link deployLocalPipeline}. */
@@ -80,17 +81,7 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     ensureBucket(clients.s3, bucket),
   ]);
   const handler = createKinesisHandler(options.pipeline, {
-    clients,
-    environment: {
-      SPARKLESS_PIPELINE: options.pipeline.name,
-      SPARKLESS_STATE_TABLE: tableName,
-      SPARKLESS_CHECKPOINT_BUCKET: bucket,
-      SPARKLESS_STATE_NAMESPACE: namespace,
-      SPARKLESS_CODE_VERSION: 'local',
-      ...options.environment,
-    },
-    ...(options.print === undefined ? {} : { print: options.print }),
-    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...localHandlerOptions({ ...options, clients, tableName, bucket, namespace }),
   });
   const mapping = new KinesisEventSourceMapping({
     kinesis: clients.kinesis,

@@ -5,6 +5,7 @@ import type { MetricsSink } from '../../lib/metrics';
 import { decodeS3EventKey, normalizeETag, objectPartition } from '../../lib/sources/s3-files';
 import { type AwsClients, createAwsClients } from '../clients';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
+import { localHandlerOptions } from './handler-options';
 import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
 import { S3PrefixPoller, type S3PrefixPollerProps } from './s3-prefix-poller';
 
@@ -135,17 +136,7 @@ export async function deployLocalTextFilePipeline(
   ]);
   const functionName = `sparkless-${options.pipeline.name}`;
   const handler = createS3Handler(options.pipeline, {
-    clients,
-    environment: {
-      SPARKLESS_PIPELINE: options.pipeline.name,
-      SPARKLESS_STATE_TABLE: tableName,
-      SPARKLESS_CHECKPOINT_BUCKET: bucket,
-      SPARKLESS_STATE_NAMESPACE: namespace,
-      SPARKLESS_CODE_VERSION: 'local',
-      ...options.environment,
-    },
-    ...(options.print === undefined ? {} : { print: options.print }),
-    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...localHandlerOptions({ ...options, clients, tableName, bucket, namespace }),
     ...(options.linesPerBatch === undefined ? {} : { linesPerBatch: options.linesPerBatch }),
   });
   const poller = new S3PrefixPoller({

@@ -11,19 +11,25 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
  * if it does not exist yet, and waits until it is ACTIVE.
  */
 export async function ensureStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await ensureTable(client, tableName, ['pk', 'sk']);
+}
+
+/**
+ * Creates an on-demand table keyed by string attributes (`keys[0]` the partition key, `keys[1]` the
+ * sort key, if any) if it does not exist yet, and waits until it is ACTIVE.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  keys: readonly [string] | readonly [string, string],
+): Promise<void> {
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
+        AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
       }),
     );
   } catch (error) {

@@ -1,0 +1,36 @@
+import type { Pipeline } from '../../lib/core';
+import type { HandlerOptions } from '../../lib/handlers';
+import type { MetricsSink } from '../../lib/metrics';
+import type { AwsClients } from '../clients';
+
+/** What a locally deployed handler runs against. */
+export interface LocalHandlerSetup {
+  readonly pipeline: Pipeline;
+  readonly clients: AwsClients;
+  readonly tableName: string;
+  readonly bucket: string;
+  readonly namespace: string;
+  /** More environment (e.g. `SPARKLESS_WINDOW_IDLE_TIMEOUT_MS`). @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default process.stdout */
+  readonly print?: (block: string) => void;
+  /** @default EMF metrics on stdout */
+  readonly metrics?: MetricsSink;
+}
+
+/** The handler options of a local deployment: the local clients and the environment the CDK construct sets. */
+export function localHandlerOptions(setup: LocalHandlerSetup): HandlerOptions {
+  return {
+    clients: setup.clients,
+    environment: {
+      SPARKLESS_PIPELINE: setup.pipeline.name,
+      SPARKLESS_STATE_TABLE: setup.tableName,
+      SPARKLESS_CHECKPOINT_BUCKET: setup.bucket,
+      SPARKLESS_STATE_NAMESPACE: setup.namespace,
+      SPARKLESS_CODE_VERSION: 'local',
+      ...setup.environment,
+    },
+    ...(setup.print === undefined ? {} : { print: setup.print }),
+    ...(setup.metrics === undefined ? {} : { metrics: setup.metrics }),
+  };
+}
