@@ -8,73 +8,52 @@ import { MemoryDeadLetterSink } from '../lib/sinks';
 import { kinesisEventToRecords } from '../lib/sources';
 import { DynamoDbKeyedStateStore } from '../lib/state';
 import { MemoryObjectStore } from '../lib/storage';
-import { createAwsClients } from '../localstack/clients';
-import { startEmbeddedStack } from '../localstack/embedded';
 import { ensureStateTable } from '../localstack/setup/state-table';
 import { wordCountEvent } from './kinesis-event-factory';
-
-/** Counts DynamoDB requests by operation through SDK middleware. */
-function countRequests(client: DynamoDBClient): Map<string, number> {
-  const counts = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchRequestCounter' },
-  );
-  return counts;
-}
+import { countRequests } from './request-counter';
 
 /** (b) DynamoDB requests per batch against distinct keys touched, on the embedded stack's DynamoDB emulator. */
-export async function benchDynamoDbWrites(): Promise<void> {
-  const stack = await startEmbeddedStack({ port: 0, persist: false });
-  try {
-    const { dynamodb } = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
-    await ensureStateTable(dynamodb, 'bench-state');
-    const rows: Record<string, string | number>[] = [];
-    for (const vocabulary of [10, 100, 1_000, 5_000]) {
-      const counts = countRequests(dynamodb);
-      const namespace = `bench-${vocabulary}`;
-      const table = { client: dynamodb, tableName: 'bench-state', namespace };
-      const metrics = new MemoryMetricsSink();
-      const objects = new MemoryObjectStore();
-      const executor = new BatchExecutor({
-        pipeline: statefulWordCount,
-        namespace,
-        state: new DynamoDbKeyedStateStore(table),
-        ledger: new DynamoDbPartitionLedgerStore(table),
-        writeAheadLog: new WriteAheadLog(objects, namespace),
-        deadLetters: new MemoryDeadLetterSink(),
-        metrics,
-        print: () => undefined,
-      });
-      const event = wordCountEvent({ records: 1_000, wordsPerLine: 10, vocabulary });
-      const records = kinesisEventToRecords(event).get('shardId-000000000000') ?? [];
-      const started = performance.now();
-      await executor.processPartition('shardId-000000000000', records);
-      const elapsedMs = performance.now() - started;
-      dynamodb.middlewareStack.remove('benchRequestCounter');
-      const distinctKeys = new Set(records.flatMap((r) => new TextDecoder().decode(r.value).split(' '))).size;
-      const writes = (counts.get('PutItemCommand') ?? 0) + (counts.get('UpdateItemCommand') ?? 0);
-      rows.push({
-        'distinct keys': distinctKeys,
-        'state writes': metrics.batches[0]?.stateWrites ?? 0,
-        'DynamoDB write requests': writes,
-        'writes per key': (writes / distinctKeys).toFixed(3),
-        'BatchGetItem requests': counts.get('BatchGetItemCommand') ?? 0,
-        'GetItem requests': counts.get('GetItemCommand') ?? 0,
-        'S3 puts (write-ahead log)': objects.objects.size,
-        'batch ms (emulator)': Math.round(elapsedMs),
-      });
-    }
-    console.log('(b) DynamoDB requests for one 1,000-record batch (10,000 words) vs distinct keys touched');
-    console.log(
-      '    engine: dynalite behind the embedded stack endpoint; request counts are engine-independent',
-    );
-    console.table(rows);
-  } finally {
-    await stack.stop();
+export async function benchDynamoDbWrites(dynamodb: DynamoDBClient): Promise<void> {
+  await ensureStateTable(dynamodb, 'bench-state');
+  const rows: Record<string, string | number>[] = [];
+  for (const vocabulary of [10, 100, 1_000, 5_000]) {
+    const counts = countRequests(dynamodb, 'benchRequestCounter');
+    const namespace = `bench-${vocabulary}`;
+    const table = { client: dynamodb, tableName: 'bench-state', namespace };
+    const metrics = new MemoryMetricsSink();
+    const objects = new MemoryObjectStore();
+    const executor = new BatchExecutor({
+      pipeline: statefulWordCount,
+      namespace,
+      state: new DynamoDbKeyedStateStore(table),
+      ledger: new DynamoDbPartitionLedgerStore(table),
+      writeAheadLog: new WriteAheadLog(objects, namespace),
+      deadLetters: new MemoryDeadLetterSink(),
+      metrics,
+      print: () => undefined,
+    });
+    const event = wordCountEvent({ records: 1_000, wordsPerLine: 10, vocabulary });
+    const records = kinesisEventToRecords(event).get('shardId-000000000000') ?? [];
+    const started = performance.now();
+    await executor.processPartition('shardId-000000000000', records);
+    const elapsedMs = performance.now() - started;
+    dynamodb.middlewareStack.remove('benchRequestCounter');
+    const distinctKeys = new Set(records.flatMap((r) => new TextDecoder().decode(r.value).split(' '))).size;
+    const writes = (counts.get('PutItemCommand') ?? 0) + (counts.get('UpdateItemCommand') ?? 0);
+    rows.push({
+      'distinct keys': distinctKeys,
+      'state writes': metrics.batches[0]?.stateWrites ?? 0,
+      'DynamoDB write requests': writes,
+      'writes per key': (writes / distinctKeys).toFixed(3),
+      'BatchGetItem requests': counts.get('BatchGetItemCommand') ?? 0,
+      'GetItem requests': counts.get('GetItemCommand') ?? 0,
+      'S3 puts (write-ahead log)': objects.objects.size,
+      'batch ms (emulator)': Math.round(elapsedMs),
+    });
   }
+  console.log('(b) DynamoDB requests for one 1,000-record batch (10,000 words) vs distinct keys touched');
+  console.log(
+    '    engine: dynalite behind the embedded stack endpoint; request counts are engine-independent',
+  );
+  console.table(rows);
 }

@@ -1,3 +1,5 @@
+import { createAwsClients } from '../localstack/clients';
+import { startEmbeddedStack } from '../localstack/embedded';
 import { benchCoreThroughput } from './core-throughput';
 import { benchDynamoDbWrites } from './dynamodb-writes';
 import { benchWindows } from './windowed';
@@ -8,9 +10,16 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   await benchCoreThroughput();
   console.log();
-  await benchDynamoDbWrites();
-  console.log();
-  await benchWindows();
+  // One embedded stack for every DynamoDB bench: each uses its own table or namespace.
+  const stack = await startEmbeddedStack({ port: 0, persist: false });
+  try {
+    const { dynamodb } = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
+    await benchDynamoDbWrites(dynamodb);
+    console.log();
+    await benchWindows(dynamodb);
+  } finally {
+    await stack.stop();
+  }
   const memory = process.memoryUsage();
   console.log(
     `\nmemory: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { PIPELINE_BUCKET } from '../../lib/core/reference/reference-data';
+import { withPipelineBucket } from '../../lib/core/reference/reference-data';
 import { StreamingPipeline, type StreamingPipelineProps } from '../streaming-pipeline';
 
 /**
@@ -93,13 +93,14 @@ export class SparklessPipelineStack extends Stack {
     if (resultTable !== undefined) {
       new CfnOutput(this, Output.RESULT_TABLE_NAME, { value: resultTable.tableName });
     }
-    for (const { name, source } of plan.references) {
+    for (const reference of plan.references) {
+      const { name } = reference;
+      const source = withPipelineBucket(reference.source, checkpointBucket.bucketName);
       const id = `${Output.REFERENCE_PREFIX}${pascalCase(name)}`;
       if (source.kind === 's3-json') {
-        const bucket = source.bucket === PIPELINE_BUCKET ? checkpointBucket.bucketName : source.bucket;
         new CfnOutput(this, `${id}Uri`, {
           description: `Where the reference data ${name} is read from (a JSON document)`,
-          value: `s3://${bucket}/${source.key}`,
+          value: `s3://${source.bucket}/${source.key}`,
         });
       } else if (source.kind === 'dynamodb-table') {
         new CfnOutput(this, `${id}Table`, {

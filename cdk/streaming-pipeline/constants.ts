@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EnvVar } from '../../lib/handlers/environment';
+import { WINDOW_TICK } from '../../lib/handlers/window-tick';
+import { Attr } from '../../lib/state/dynamodb-items';
 
 /**
  * Names of the environment variables the Lambda handler reads (defined once, in `lib/handlers`, except
@@ -33,21 +35,19 @@ export type SparklessEnvironmentVariable = (typeof SparklessEnvironment)[keyof t
 
 /** Key schema and TTL attribute of the state table, shared with the DynamoDB state adapter. */
 export const StateTableSchema = {
-  PARTITION_KEY: 'pk',
-  SORT_KEY: 'sk',
-  TTL_ATTRIBUTE: 'expiresAt',
+  PARTITION_KEY: Attr.pk,
+  SORT_KEY: Attr.sk,
+  TTL_ATTRIBUTE: Attr.expiresAt,
 } as const;
 
 /** Key prefixes inside the checkpoint bucket. */
 export const CheckpointBucketPrefix = {
   /** Write-ahead log of claimed batches; expires after `writeAheadLogRetention`. */
   WRITE_AHEAD_LOG: 'wal/',
-  /** Records that could not be decoded or made user code throw; never expires. */
-  DEAD_LETTER: 'dead-letter/',
 } as const;
 
-/** The payload the scheduled window trigger sends to the function. */
-export const WINDOW_TRIGGER_EVENT = { sparkless: 'tick' } as const;
+/** The payload the scheduled window trigger sends to the function (the handlers' `WINDOW_TICK`). */
+export const WINDOW_TRIGGER_EVENT = WINDOW_TICK;
 
 /** The payload type of {@link WINDOW_TRIGGER_EVENT}. */
 export type WindowTriggerEvent = typeof WINDOW_TRIGGER_EVENT;

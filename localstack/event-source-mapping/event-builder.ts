@@ -21,7 +21,7 @@ export interface FetchedRecord {
 }
 
 /** Bytes of `{"Records":[` and `]}` around the records of a serialized event. */
-export const EVENT_ENVELOPE_BYTES = Buffer.byteLength('{"Records":[]}');
+const EVENT_ENVELOPE_BYTES = Buffer.byteLength('{"Records":[]}');
 
 /**
  * Builds the event record exactly as Lambda does: base64 data, arrival time in (fractional) epoch seconds,

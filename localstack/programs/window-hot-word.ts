@@ -20,7 +20,7 @@ export function twoPhases(generate: typeof searchLogs, now: number) {
 }
 
 /** Checks printed top-3 blocks against plain-loop window counts of the on-time lines. */
-export function verifyTopWords(onTime: readonly TimedLine[], blocks: readonly string[]): string[] {
+function verifyTopWords(onTime: readonly TimedLine[], blocks: readonly string[]): string[] {
   const reference = referenceWindowCounts(
     SPEC,
     [onTime],

@@ -1,4 +1,5 @@
 import type { Pipeline } from '../../lib/core';
+import { EnvVar } from '../../lib/handlers';
 import { deployLocalPipeline, type LocalPipeline } from '../runner/local-pipeline';
 import type { TimedLine } from './inputs';
 import {
@@ -11,7 +12,7 @@ import {
 } from './program';
 
 /** How long a partition may be quiet before it stops holding windows back, in the local runs. */
-export const LOCAL_IDLE_TIMEOUT_MS = 3_000;
+const LOCAL_IDLE_TIMEOUT_MS = 3_000;
 
 /** Produces timed lines into a local pipeline's stream, in order, each under its own partition key. */
 export function produceTimedLines(local: LocalPipeline, lines: readonly TimedLine[]): Promise<void> {
@@ -55,7 +56,7 @@ export function windowedProgram(definition: WindowedProgramDefinition): LocalPro
         shards: 2,
         print,
         metrics,
-        environment: { SPARKLESS_WINDOW_IDLE_TIMEOUT_MS: String(LOCAL_IDLE_TIMEOUT_MS) },
+        environment: { [EnvVar.windowIdleTimeoutMs]: String(LOCAL_IDLE_TIMEOUT_MS) },
       });
       const { phase1, phase2 } = definition.input(Date.now());
       const produce = (lines: readonly TimedLine[]) => produceTimedLines(local, lines);

@@ -1,5 +1,5 @@
 import type { Pipeline } from '../../lib/core';
-import type { HandlerOptions } from '../../lib/handlers';
+import { EnvVar, type HandlerOptions } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
 import type { AwsClients } from '../clients';
 
@@ -23,11 +23,11 @@ export function localHandlerOptions(setup: LocalHandlerSetup): HandlerOptions {
   return {
     clients: setup.clients,
     environment: {
-      SPARKLESS_PIPELINE: setup.pipeline.name,
-      SPARKLESS_STATE_TABLE: setup.tableName,
-      SPARKLESS_CHECKPOINT_BUCKET: setup.bucket,
-      SPARKLESS_STATE_NAMESPACE: setup.namespace,
-      SPARKLESS_CODE_VERSION: 'local',
+      [EnvVar.pipeline]: setup.pipeline.name,
+      [EnvVar.stateTable]: setup.tableName,
+      [EnvVar.checkpointBucket]: setup.bucket,
+      [EnvVar.stateNamespace]: setup.namespace,
+      [EnvVar.codeVersion]: 'local',
       ...setup.environment,
     },
     ...(setup.print === undefined ? {} : { print: setup.print }),

@@ -80,9 +80,10 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     ensureStateTable(clients.dynamodb, tableName),
     ensureBucket(clients.s3, bucket),
   ]);
-  const handler = createKinesisHandler(options.pipeline, {
-    ...localHandlerOptions({ ...options, clients, tableName, bucket, namespace }),
-  });
+  const handler = createKinesisHandler(
+    options.pipeline,
+    localHandlerOptions({ ...options, clients, tableName, bucket, namespace }),
+  );
   const mapping = new KinesisEventSourceMapping({
     kinesis: clients.kinesis,
     streamName,

@@ -5,13 +5,14 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Attr } from '../../lib/state/dynamodb-items';
 
 /**
  * Creates the state table the way the CDK construct does (on-demand, `pk`/`sk` strings),
  * if it does not exist yet, and waits until it is ACTIVE.
  */
 export async function ensureStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await ensureTable(client, tableName, ['pk', 'sk']);
+  await ensureTable(client, tableName, [Attr.pk, Attr.sk]);
 }
 
 /**
