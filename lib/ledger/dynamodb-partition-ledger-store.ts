@@ -5,7 +5,7 @@ import {
   PutItemCommand,
   paginateQuery,
 } from '@aws-sdk/client-dynamodb';
-import { type Item, isConditionalCheckFailed, readNumber, readString } from '../state/dynamodb-items';
+import { Attr, type Item, isConditionalCheckFailed, readNumber, readString } from '../state/dynamodb-items';
 import {
   EMPTY_LEDGER,
   type LedgerEntry,
@@ -51,16 +51,16 @@ export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
   public async write(partition: string, next: LedgerEntry, expectedVersion: number): Promise<boolean> {
     const item: Item = {
       ...this.key(partition),
-      v: { N: String(next.version) },
+      [Attr.version]: { N: String(next.version) },
       next: { N: String(next.nextBatchNumber) },
-      updatedAt: { N: String(Date.now()) },
+      [Attr.updatedAt]: { N: String(Date.now()) },
     };
     if (next.committedOffsetKey !== undefined) item.committed = { S: next.committedOffsetKey };
     if (next.open !== undefined) item.open = openToAttribute(next.open);
     if (next.maxEventTime !== undefined) item.maxEventTime = { N: String(next.maxEventTime) };
     if (next.eventTimeFloor !== undefined) item.eventTimeFloor = { N: String(next.eventTimeFloor) };
     if (next.lastActiveAt !== undefined) item.lastActiveAt = { N: String(next.lastActiveAt) };
-    const names: Record<string, string> = { '#v': 'v' };
+    const names: Record<string, string> = { '#v': Attr.version };
     const values: Record<string, AttributeValue> = {};
     let condition: string;
     if (expectedVersion === 0) {
@@ -98,20 +98,21 @@ export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
       {
         TableName: this.tableName,
         ConsistentRead: true,
-        KeyConditionExpression: 'pk = :pk',
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': Attr.pk },
         ExpressionAttributeValues: { ':pk': { S: this.partitionKey() } },
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? [])
-        out.set((readString(item, 'sk') ?? '').slice(SORT_PREFIX.length), toEntry(item));
+        out.set((readString(item, Attr.sk) ?? '').slice(SORT_PREFIX.length), toEntry(item));
     }
     return out;
   }
 
   /** All ledgers of a namespace share one partition key, so a firer reads them with one query. */
   private key(partition: string): Item {
-    return { pk: { S: this.partitionKey() }, sk: { S: `${SORT_PREFIX}${partition}` } };
+    return { [Attr.pk]: { S: this.partitionKey() }, [Attr.sk]: { S: `${SORT_PREFIX}${partition}` } };
   }
 
   private partitionKey(): string {
@@ -134,7 +135,7 @@ function openToAttribute(open: OpenBatch): AttributeValue {
 function toEntry(item: Item): LedgerEntry {
   const open = item.open?.M;
   return {
-    version: readNumber(item, 'v') ?? 0,
+    version: readNumber(item, Attr.version) ?? 0,
     committedOffsetKey: readString(item, 'committed'),
     nextBatchNumber: readNumber(item, 'next') ?? 0,
     maxEventTime: readNumber(item, 'maxEventTime'),

@@ -24,9 +24,4 @@ export class MemoryPartitionLedgerStore implements PartitionLedgerStore {
   public async readAll(): Promise<Map<string, LedgerEntry>> {
     return new Map(this.entries);
   }
-
-  /** Every partition's committed offset key (for assertions). */
-  public committedOffsets(): Map<string, string | undefined> {
-    return new Map([...this.entries].map(([partition, entry]) => [partition, entry.committedOffsetKey]));
-  }
 }

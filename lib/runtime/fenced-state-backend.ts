@@ -11,6 +11,12 @@ import {
 import { type KeyedStateStore, refId, type StateKeyRef, type StoredState } from '../state';
 import { forEachWithConcurrency } from './concurrency';
 
+/**
+ * Default lifetime, in seconds, of what must outlive any redelivery of a record: a removed key's
+ * tombstone (with its fencing marks) and a timer item past its bucket. 7 days.
+ */
+export const DEFAULT_TOMBSTONE_TTL_SECONDS = 7 * 24 * 3600;
+
 /** Options of {@link FencedStateBackend}. */
 export interface FencedStateBackendOptions {
   /** The durable state store. */
@@ -63,7 +69,7 @@ export class FencedStateBackend implements StateBackend {
     this.store = options.store;
     this.writeConcurrency = options.writeConcurrency ?? 16;
     this.maxConflictRetries = options.maxConflictRetries ?? 50;
-    this.tombstoneTtlSeconds = options.tombstoneTtlSeconds ?? 7 * 24 * 3600;
+    this.tombstoneTtlSeconds = options.tombstoneTtlSeconds ?? DEFAULT_TOMBSTONE_TTL_SECONDS;
     this.now = options.now;
   }
 
@@ -71,10 +77,14 @@ export class FencedStateBackend implements StateBackend {
     step: StatefulStep,
     groups: readonly KeyGroup[],
   ): Promise<ReadonlyMap<string, KeyOutcome>> {
-    const stored = await this.store.getMany(step.operatorId, groups.map(refOf));
+    const keyed = groups.map((group) => ({ group, ref: refOf(group) }));
+    const stored = await this.store.getMany(
+      step.operatorId,
+      keyed.map(({ ref }) => ref),
+    );
     const outcomes = new Map<string, KeyOutcome>();
-    await forEachWithConcurrency(groups, this.writeConcurrency, async (group) => {
-      outcomes.set(group.keyId, await this.applyKey(step, group, stored.get(refId(refOf(group)))));
+    await forEachWithConcurrency(keyed, this.writeConcurrency, async ({ group, ref }) => {
+      outcomes.set(group.keyId, await this.applyKey(step, group, ref, stored.get(refId(ref))));
     });
     return outcomes;
   }
@@ -90,6 +100,7 @@ export class FencedStateBackend implements StateBackend {
   private async applyKey(
     step: StatefulStep,
     group: KeyGroup,
+    ref: StateKeyRef,
     initial: StoredState | undefined,
   ): Promise<KeyOutcome> {
     let current = initial;
@@ -109,13 +120,13 @@ export class FencedStateBackend implements StateBackend {
       const expiresAt =
         group.expiresAtSeconds ??
         (removed ? Math.floor(this.now() / 1000) + this.tombstoneTtlSeconds : undefined);
-      const result = await this.store.put(step.operatorId, refOf(group), next, current?.version, expiresAt);
+      const result = await this.store.put(step.operatorId, ref, next, current?.version, expiresAt);
       if (result.written) {
         this.stats.writes++;
         return { kind: 'state', state: decision.next, changed: true, revision: next.version };
       }
       this.stats.conflicts++;
-      current = result.current ?? (await this.store.get(step.operatorId, refOf(group)));
+      current = result.current ?? (await this.store.get(step.operatorId, ref));
     }
     throw new SparklessError(
       ErrorCode.StateConflictRetriesExhausted,

@@ -1,12 +1,5 @@
 import { WriteAheadLog } from '../checkpoint';
-import {
-  type Clock,
-  decodeKey,
-  type Pipeline,
-  type SourceRecord,
-  StaticReferenceResolver,
-  unwrapMapWithState,
-} from '../core';
+import { type Clock, type Pipeline, type SourceRecord, StaticReferenceResolver, userStates } from '../core';
 import { MemoryPartitionLedgerStore } from '../ledger';
 import { MemoryMetricsSink } from '../metrics';
 import { MemoryDeadLetterSink } from '../sinks';
@@ -101,19 +94,7 @@ export function createInMemoryRuntime(pipeline: Pipeline, options: InMemoryRunti
     /** The scheduled trigger: fires due windows and sweeps due `mapWithState` timeouts; returns both. */
     tick: () => firer.tick(),
     /** The live states of a stateful operator by key (for `mapWithState`: the user's states). */
-    stateOf: async (operatorId: string): Promise<Map<unknown, unknown>> => {
-      const mapWithState = pipeline.statefulNodes.some(
-        (node) => node.operatorId === operatorId && node.kind === 'mapWithState',
-      );
-      const out = new Map<unknown, unknown>();
-      for (const [keyId, stored] of await state.scan(operatorId)) {
-        if (!mapWithState) out.set(decodeKey(keyId), stored);
-        else {
-          const entry = unwrapMapWithState(stored);
-          if (entry.exists) out.set(decodeKey(keyId), entry.state);
-        }
-      }
-      return out;
-    },
+    stateOf: async (operatorId: string): Promise<Map<unknown, unknown>> =>
+      userStates(pipeline, operatorId, await state.scan(operatorId)),
   };
 }

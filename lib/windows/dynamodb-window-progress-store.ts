@@ -1,5 +1,5 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { type Item, isConditionalCheckFailed, readNumber } from '../state/dynamodb-items';
+import { Attr, type Item, isConditionalCheckFailed, readNumber } from '../state/dynamodb-items';
 import type { WindowProgress, WindowProgressStore } from './window-progress-store';
 
 /** Options of {@link DynamoDbWindowProgressStore}. */
@@ -152,7 +152,7 @@ export class DynamoDbWindowProgressStore implements WindowProgressStore {
   }
 
   private key(sortKey: string): Item {
-    return { pk: { S: `${this.namespace}#windows` }, sk: { S: sortKey } };
+    return { [Attr.pk]: { S: `${this.namespace}#windows` }, [Attr.sk]: { S: sortKey } };
   }
 }
 

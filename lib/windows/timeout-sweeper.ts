@@ -15,7 +15,7 @@ import {
 } from '../core';
 import { forEachWithConcurrency } from '../runtime/concurrency';
 import { toDeadLetterEntries } from '../runtime/dead-letters';
-import { FencedStateBackend } from '../runtime/fenced-state-backend';
+import { DEFAULT_TOMBSTONE_TTL_SECONDS, FencedStateBackend } from '../runtime/fenced-state-backend';
 import type { ReferenceProvider } from '../runtime/reference-provider';
 import type { DeadLetterSink } from '../sinks';
 import type { KeyedStateStore, StoredState } from '../state';
@@ -93,7 +93,7 @@ export class TimeoutSweeper {
 
   public constructor(options: TimeoutSweeperOptions) {
     this.options = options;
-    this.tombstoneTtlSeconds = options.tombstoneTtlSeconds ?? 7 * 24 * 3600;
+    this.tombstoneTtlSeconds = options.tombstoneTtlSeconds ?? DEFAULT_TOMBSTONE_TTL_SECONDS;
     this.writeConcurrency = options.writeConcurrency ?? 16;
     this.maxConflictRetries = options.maxConflictRetries ?? 50;
     this.timers = new TimeoutTimers({
@@ -116,9 +116,8 @@ export class TimeoutSweeper {
     const { progress, clock } = this.options;
     const indexId = timerIndexId(node.operatorId);
     const now = clock.now();
-    const due = [...(await progress.readBuckets(indexId))]
-      .filter(([bucket]) => bucket <= now)
-      .sort(([a], [b]) => a - b);
+    // readBuckets returns them in bucket order
+    const due = [...(await progress.readBuckets(indexId))].filter(([bucket]) => bucket <= now);
     const swept: SweptBucket[] = [];
     for (const [bucket, version] of due) {
       let held = version;

@@ -7,6 +7,7 @@ import {
   timerIndexId,
 } from '../core';
 import { forEachWithConcurrency } from '../runtime/concurrency';
+import { DEFAULT_TOMBSTONE_TTL_SECONDS } from '../runtime/fenced-state-backend';
 import type { KeyedStateStore } from '../state';
 import type { WindowProgressStore } from './window-progress-store';
 
@@ -52,7 +53,7 @@ export class TimeoutTimers {
   public constructor(options: TimeoutTimersOptions) {
     this.options = options;
     this.writeConcurrency = options.writeConcurrency ?? 16;
-    this.retentionSeconds = options.retentionSeconds ?? 7 * 24 * 3600;
+    this.retentionSeconds = options.retentionSeconds ?? DEFAULT_TOMBSTONE_TTL_SECONDS;
   }
 
   /** Registers the timers of an evaluation (per operator id: key id to timer bucket). */

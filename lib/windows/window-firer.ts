@@ -170,8 +170,9 @@ export class WindowFirer {
 
     const fired: FiredWindow[] = [];
     const groupCache = new Map<string, Promise<PaneItem[]>>();
+    const indexed = new Set(state.panes);
     for (const end of due) {
-      const items = (await this.paneItems(node, state.panes, end, groupCache)).filter(
+      const items = (await this.paneItems(node, indexed, end, groupCache)).filter(
         (item) => item.bucket <= end,
       );
       if (items.length > 0) {
@@ -208,11 +209,11 @@ export class WindowFirer {
    */
   private async paneItems(
     node: WindowedNode,
-    indexed: readonly number[],
+    indexed: ReadonlySet<number>,
     end: number,
     cache: Map<string, Promise<PaneItem[]>>,
   ): Promise<PaneItem[]> {
-    const panes = panesOfWindow(node.spec, end).filter((pane) => indexed.includes(pane));
+    const panes = panesOfWindow(node.spec, end).filter((pane) => indexed.has(pane));
     const groups = panes.flatMap((pane) =>
       Array.from({ length: node.paneShards }, (_, shard) => paneGroup(pane, shard)),
     );

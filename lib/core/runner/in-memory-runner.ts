@@ -1,14 +1,13 @@
 import { InvalidConfigurationError } from '../errors';
 import type { DeadLetter } from '../evaluation/dead-letter';
 import { evaluateBatch, type LateElement } from '../evaluation/evaluate-batch';
-import { decodeKey } from '../evaluation/keys';
-import { unwrapMapWithState } from '../map-with-state';
 import { encodeOffsetKey } from '../offsets';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord, SourceRecord } from '../records';
 import { StaticReferenceResolver } from '../reference';
 import { type Clock, ManualClock } from '../time';
 import { MapStateBackend } from './map-state-backend';
+import { userStates } from './user-states';
 
 /** Options of {@link InMemoryRunner}. */
 export interface InMemoryRunnerOptions {
@@ -130,17 +129,6 @@ export class InMemoryRunner {
 
   /** The live state of a stateful operator as a map from key to state (the user's state for `mapWithState`). */
   public stateOf(operatorId: string): Map<unknown, unknown> {
-    const mapWithState = this.pipeline.statefulNodes.some(
-      (node) => node.operatorId === operatorId && node.kind === 'mapWithState',
-    );
-    const out = new Map<unknown, unknown>();
-    for (const [keyId, state] of this.state.snapshot(operatorId)) {
-      if (!mapWithState) out.set(decodeKey(keyId), state);
-      else {
-        const entry = unwrapMapWithState(state);
-        if (entry.exists) out.set(decodeKey(keyId), entry.state);
-      }
-    }
-    return out;
+    return userStates(this.pipeline, operatorId, this.state.snapshot(operatorId));
   }
 }
