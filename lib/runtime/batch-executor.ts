@@ -29,7 +29,7 @@ import type { MetricsSink } from '../metrics';
 import type { DeadLetterSink } from '../sinks';
 import { fireQuietly, TimeoutTimers, type WindowFirer, type WindowProgressStore } from '../windows';
 import type { KeyedStateStore } from '../state';
-import { toDeadLetterEntries } from './dead-letters';
+import { printToStdout, sendDeadLetters, toDeadLetterEntries } from './dead-letters';
 import type { ReferenceProvider, ReferenceVersions, VersionedReferenceResolver } from './reference-provider';
 import { FencedStateBackend } from './fenced-state-backend';
 
@@ -160,7 +160,7 @@ export class BatchExecutor {
   public constructor(options: BatchExecutorOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    this.print = options.print ?? ((block) => process.stdout.write(block));
+    this.print = options.print ?? printToStdout;
     const { pipeline, windowProgress } = options;
     const fired = pipeline.firedWindowNodes[0];
     if (fired !== undefined && windowProgress === undefined) {
@@ -306,17 +306,13 @@ export class BatchExecutor {
         ...(this.options.textFiles === undefined ? {} : { textFiles: this.options.textFiles }),
       },
     );
-    if (evaluation.deadLetters.length > 0) {
-      await this.options.deadLetters.send(
-        toDeadLetterEntries(evaluation.deadLetters, {
-          pipeline: pipeline.name,
-          namespace,
-          batchId,
-          batchNumber: batch.batchNumber,
-          partition,
-        }),
-      );
-    }
+    await sendDeadLetters(this.options.deadLetters, evaluation.deadLetters, {
+      pipeline: pipeline.name,
+      namespace,
+      batchId,
+      batchNumber: batch.batchNumber,
+      partition,
+    });
     await this.recordWindowProgress(evaluation, batchId, batch.batchNumber, partition);
     await this.timers?.register(evaluation.timers);
     this.options.metrics?.record({

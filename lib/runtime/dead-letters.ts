@@ -1,5 +1,5 @@
 import { type DeadLetter, decodeOffsetKey, describeError, SparklessError } from '../core';
-import type { DeadLetterEntry } from '../sinks';
+import type { DeadLetterEntry, DeadLetterSink } from '../sinks';
 
 /** Identifies the batch the dead letters come from. */
 export interface DeadLetterOrigin {
@@ -8,6 +8,20 @@ export interface DeadLetterOrigin {
   readonly batchId: string;
   readonly batchNumber: number;
   readonly partition: string;
+}
+
+/** Sends the evaluator's dead letters, if any, to `sink` (see {@link toDeadLetterEntries}). */
+export async function sendDeadLetters(
+  sink: DeadLetterSink,
+  deadLetters: readonly DeadLetter[],
+  origin: DeadLetterOrigin,
+): Promise<void> {
+  if (deadLetters.length > 0) await sink.send(toDeadLetterEntries(deadLetters, origin));
+}
+
+/** Where `print` blocks go when no `print` option is given: the process's standard output (the function log). */
+export function printToStdout(block: string): void {
+  process.stdout.write(block);
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   timerIndexId,
 } from '../core';
 import { forEachWithConcurrency } from '../runtime/concurrency';
-import { toDeadLetterEntries } from '../runtime/dead-letters';
+import { printToStdout, sendDeadLetters } from '../runtime/dead-letters';
 import { DEFAULT_TOMBSTONE_TTL_SECONDS, FencedStateBackend } from '../runtime/fenced-state-backend';
 import type { ReferenceProvider } from '../runtime/reference-provider';
 import type { DeadLetterSink } from '../sinks';
@@ -211,7 +211,7 @@ export class TimeoutSweeper {
           now: () => clock.now(),
           tombstoneTtlSeconds: this.tombstoneTtlSeconds,
         }),
-        print: this.options.print ?? ((block) => process.stdout.write(block)),
+        print: this.options.print ?? printToStdout,
         ...(this.options.references === undefined
           ? {}
           : { references: await this.options.references.current() }),
@@ -219,15 +219,12 @@ export class TimeoutSweeper {
       },
     );
     await this.timers.register(evaluation.timers);
-    if (evaluation.deadLetters.length === 0) return;
-    await this.options.deadLetters.send(
-      toDeadLetterEntries(evaluation.deadLetters, {
-        pipeline: pipeline.name,
-        namespace,
-        batchId: timeoutBatchId(node.operatorId, bucket),
-        batchNumber: Math.floor(bucket / (node.timeoutBucketMs ?? 1)),
-        partition: `timeout-${node.operatorId}`,
-      }),
-    );
+    await sendDeadLetters(this.options.deadLetters, evaluation.deadLetters, {
+      pipeline: pipeline.name,
+      namespace,
+      batchId: timeoutBatchId(node.operatorId, bucket),
+      batchNumber: Math.floor(bucket / (node.timeoutBucketMs ?? 1)),
+      partition: `timeout-${node.operatorId}`,
+    });
   }
 }

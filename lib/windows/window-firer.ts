@@ -14,7 +14,7 @@ import {
 import { eventTimeClock, type PartitionLedgerStore } from '../ledger';
 import { FencedStateBackend } from '../runtime/fenced-state-backend';
 import type { ReferenceProvider } from '../runtime/reference-provider';
-import { toDeadLetterEntries } from '../runtime/dead-letters';
+import { printToStdout, sendDeadLetters } from '../runtime/dead-letters';
 import type { DeadLetterSink } from '../sinks';
 import type { KeyedStateStore } from '../state';
 import { type SweptBucket, TimeoutSweeper } from './timeout-sweeper';
@@ -244,24 +244,25 @@ export class WindowFirer {
       pipeline,
       { node, window: { start: end - node.spec.lengthMs, end }, items },
       {
-        state: new FencedStateBackend({ store: this.options.state, now: () => clock.now() }),
-        print: this.options.print ?? ((block) => process.stdout.write(block)),
+        state: new FencedStateBackend({
+          store: this.options.state,
+          now: () => clock.now(),
+          tombstoneTtlSeconds: this.options.tombstoneTtlSeconds,
+        }),
+        print: this.options.print ?? printToStdout,
         ...(this.options.references === undefined
           ? {}
           : { references: await this.options.references.current() }),
         ...(this.options.textFiles === undefined ? {} : { textFiles: this.options.textFiles }),
       },
     );
-    if (evaluation.deadLetters.length === 0) return;
-    await this.options.deadLetters.send(
-      toDeadLetterEntries(evaluation.deadLetters, {
-        pipeline: pipeline.name,
-        namespace,
-        batchId: `${node.operatorId}@${end}`,
-        batchNumber: Math.floor(end / node.spec.slideMs),
-        partition: `window-${node.operatorId}`,
-      }),
-    );
+    await sendDeadLetters(this.options.deadLetters, evaluation.deadLetters, {
+      pipeline: pipeline.name,
+      namespace,
+      batchId: `${node.operatorId}@${end}`,
+      batchNumber: Math.floor(end / node.spec.slideMs),
+      partition: `window-${node.operatorId}`,
+    });
   }
 }
 
