@@ -1,15 +1,14 @@
 import {
   decideFold,
-  ErrorCode,
   type KeyGroup,
   type KeyOutcome,
-  SparklessError,
   type StateBackend,
   type StatefulStep,
   type StoredRevision,
 } from '../core';
 import { type KeyedStateStore, refId, type StateKeyRef, type StoredState } from '../state';
 import { forEachWithConcurrency } from './concurrency';
+import { updateConditionally } from './conditional-update';
 
 /**
  * Default lifetime, in seconds, of what must outlive any redelivery of a record: a removed key's
@@ -103,35 +102,42 @@ export class FencedStateBackend implements StateBackend {
     ref: StateKeyRef,
     initial: StoredState | undefined,
   ): Promise<KeyOutcome> {
-    let current = initial;
-    for (let attempt = 0; attempt <= this.maxConflictRetries; attempt++) {
-      const decision = decideFold(step, group, current?.value, current?.marks[step.partition]);
-      if (decision.kind === 'failed') return decision;
-      if (decision.kind === 'skip') {
-        return { kind: 'state', state: current?.value, changed: false, revision: current?.version ?? 0 };
-      }
-      const next: StoredState = {
-        value: decision.next,
-        version: (current?.version ?? 0) + 1,
-        marks: { ...current?.marks, [step.partition]: decision.mark },
-      };
-      const removed =
-        step.isRemoved === undefined ? decision.next === undefined : step.isRemoved(decision.next);
-      const expiresAt =
-        group.expiresAtSeconds ??
-        (removed ? Math.floor(this.now() / 1000) + this.tombstoneTtlSeconds : undefined);
-      const result = await this.store.put(step.operatorId, ref, next, current?.version, expiresAt);
-      if (result.written) {
-        this.stats.writes++;
-        return { kind: 'state', state: decision.next, changed: true, revision: next.version };
-      }
-      this.stats.conflicts++;
-      current = result.current ?? (await this.store.get(step.operatorId, ref));
-    }
-    throw new SparklessError(
-      ErrorCode.StateConflictRetriesExhausted,
-      `${step.operatorId}: key ${group.keyId} lost ${this.maxConflictRetries + 1} conditional writes in a row; the batch will be retried`,
-    );
+    const outcome = await updateConditionally<KeyOutcome>({
+      store: this.store,
+      operatorId: step.operatorId,
+      ref,
+      initial,
+      maxConflictRetries: this.maxConflictRetries,
+      describe: () => `${step.operatorId}: key ${group.keyId}`,
+      retriedBy: 'the batch will be retried',
+      onConflict: () => void this.stats.conflicts++,
+      decide: (current) => {
+        const decision = decideFold(step, group, current?.value, current?.marks[step.partition]);
+        if (decision.kind === 'failed') return { write: false, result: decision };
+        if (decision.kind === 'skip') {
+          const revision = current?.version ?? 0;
+          return { write: false, result: { kind: 'state', state: current?.value, changed: false, revision } };
+        }
+        const next: StoredState = {
+          value: decision.next,
+          version: (current?.version ?? 0) + 1,
+          marks: { ...current?.marks, [step.partition]: decision.mark },
+        };
+        const removed =
+          step.isRemoved === undefined ? decision.next === undefined : step.isRemoved(decision.next);
+        const expiresAtSeconds =
+          group.expiresAtSeconds ??
+          (removed ? Math.floor(this.now() / 1000) + this.tombstoneTtlSeconds : undefined);
+        return {
+          write: true,
+          next,
+          expiresAtSeconds,
+          result: { kind: 'state', state: decision.next, changed: true, revision: next.version },
+        };
+      },
+    });
+    if (outcome.kind === 'state' && outcome.changed) this.stats.writes++;
+    return outcome;
   }
 }
 

@@ -2,11 +2,9 @@ import {
   type Clock,
   decideTimeout,
   decodeKey,
-  ErrorCode,
   evaluateTimeoutFiring,
   type MapWithStateNode,
   type Pipeline,
-  SparklessError,
   type StoredTimeout,
   type TextFileSink,
   timeoutBatchId,
@@ -14,6 +12,7 @@ import {
   timerIndexId,
 } from '../core';
 import { forEachWithConcurrency } from '../runtime/concurrency';
+import { updateConditionally } from '../runtime/conditional-update';
 import { printToStdout, sendDeadLetters } from '../runtime/dead-letters';
 import { DEFAULT_TOMBSTONE_TTL_SECONDS, FencedStateBackend } from '../runtime/fenced-state-backend';
 import type { ReferenceProvider } from '../runtime/reference-provider';
@@ -171,27 +170,29 @@ export class TimeoutSweeper {
     initial: StoredState | undefined,
     touch: () => Promise<void>,
   ): Promise<StoredTimeout | undefined> {
-    const { state, clock } = this.options;
-    let current = initial;
-    for (let attempt = 0; attempt <= this.maxConflictRetries; attempt++) {
-      const decision = decideTimeout(node, decodeKey(keyId), current?.value, bucket);
-      if (decision.kind === 'none') return undefined;
-      if (decision.kind === 'emit' || current === undefined) return decision.timedOut;
-      await touch();
-      const result = await state.put(
-        node.operatorId,
-        { keyId },
-        { value: decision.next, version: current.version + 1, marks: current.marks },
-        current.version,
-        Math.floor(clock.now() / 1000) + this.tombstoneTtlSeconds,
-      );
-      if (result.written) return decision.timedOut;
-      current = result.current ?? (await state.get(node.operatorId, { keyId }));
-    }
-    throw new SparklessError(
-      ErrorCode.StateConflictRetriesExhausted,
-      `${node.operatorId}: timing out key ${keyId} lost ${this.maxConflictRetries + 1} conditional writes in a row; the next trigger retries`,
-    );
+    const key = decodeKey(keyId);
+    return updateConditionally<StoredTimeout | undefined>({
+      store: this.options.state,
+      operatorId: node.operatorId,
+      ref: { keyId },
+      initial,
+      maxConflictRetries: this.maxConflictRetries,
+      describe: () => `${node.operatorId}: timing out key ${keyId}`,
+      retriedBy: 'the next trigger retries',
+      beforeWrite: touch,
+      decide: (current) => {
+        const decision = decideTimeout(node, key, current?.value, bucket);
+        if (decision.kind === 'none') return { write: false, result: undefined };
+        if (decision.kind === 'emit' || current === undefined)
+          return { write: false, result: decision.timedOut };
+        return {
+          write: true,
+          next: { value: decision.next, version: current.version + 1, marks: current.marks },
+          expiresAtSeconds: Math.floor(this.options.clock.now() / 1000) + this.tombstoneTtlSeconds,
+          result: decision.timedOut,
+        };
+      },
+    });
   }
 
   /** Runs everything downstream of the operator with the bucket's timeout outputs, and dead-letters failures. */
