@@ -133,6 +133,42 @@ describe('Windows: reduceByKeyAndWindow(60 s, 10 s) with 5 s allowed lateness', 
     expect(runtime.deadLetters.entries.size).toBe(0);
   });
 
+  it('folds every fired window into keyed state downstream, not only the first', async () => {
+    // Prepare: per window, words counted again per batch (two elements per word), then a running total
+    const totals: [string, number][][] = [];
+    const running = pipeline('window-then-state')
+      .fromKinesis()
+      .map((record) => decodeUtf8(record.value).split(' '))
+      .withTimestamps(([time]) => Number(time))
+      .mapToPair(([, word]) => [word ?? '', 1])
+      .reduceByKeyAndWindow(
+        (a, b) => a + b,
+        slidingWindows({ lengthMs: 10_000, slideMs: 10_000, allowedLatenessMs: 0 }),
+      )
+      .flatMap(([word, count]) => [[word, count] as const, [word, count] as const])
+      .reduceByKey((a, b) => a + b)
+      .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
+        name: 'totals',
+      })
+      .foreachBatch((pairs) => void totals.push(pairs.map(([word, total]) => [word, total])));
+    const clock = new ManualClock(1_000_000);
+    const runtime = createInMemoryRuntime(running, { clock, idleTimeoutMs: 1_000 });
+
+    // Act: 3 words in the first window, 3 in the second, then idle
+    await runtime.process(
+      PARTITION,
+      records(
+        [1_000, 2_000, 3_000, 11_000, 12_000, 13_000].map((time) => ({ time, word: 'a' })),
+        0,
+      ),
+    );
+    clock.advance(60_000);
+    await runtime.fire();
+
+    // Assess: 6 after the first window, 12 after the second
+    expect(totals).toEqual([[['a', 6]], [['a', 12]]]);
+  });
+
   it('fires the windows of an idle stream on the scheduled trigger', async () => {
     // Prepare
     const batches = [[{ time: 1_000, word: 'quiet' }]];

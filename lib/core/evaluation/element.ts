@@ -36,14 +36,18 @@ export function originRecords(origin: Origin): readonly InputRecord[] {
 }
 
 /**
- * Merges origins into one aggregate origin: records deduplicated, in offset order. Origins
- * usually arrive in offset order already (one pass, no sort); a sort runs only when not.
+ * Merges origins into one aggregate origin: records deduplicated, in offset order, and the highest
+ * offset key of the origins as its mark. Origins usually arrive in offset order already (one pass,
+ * no sort); a sort runs only when not.
  */
 export function mergeOrigins(origins: readonly Origin[]): Origin {
   if (origins.length === 1 && origins[0] !== undefined) return origins[0];
   const records: InputRecord[] = [];
   let ordered = true;
+  let offsetKey = '';
   for (const origin of origins) {
+    // The origin's own key, not only its records': a firing's origin has no records, only its mark.
+    if (origin.offsetKey > offsetKey) offsetKey = origin.offsetKey;
     for (const record of originRecords(origin)) {
       const last = records[records.length - 1];
       if (last === record) continue;
@@ -51,9 +55,7 @@ export function mergeOrigins(origins: readonly Origin[]): Origin {
       records.push(record);
     }
   }
-  const sorted = ordered ? records : dedupeSorted(records);
-  const last = sorted[sorted.length - 1];
-  return { records: sorted, offsetKey: last === undefined ? '' : last.offsetKey };
+  return { records: ordered ? records : dedupeSorted(records), offsetKey };
 }
 
 function dedupeSorted(records: readonly InputRecord[]): InputRecord[] {
