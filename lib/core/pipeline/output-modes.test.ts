@@ -50,6 +50,13 @@ describe('Windowed operators: output modes', () => {
       );
     });
 
+    it('refuses a windowed operator named like another stateful operator (they would share state)', () => {
+      const counted = timedWords().updateStateByKey<number>((values) => values.length, { name: 'same' });
+      expect(() => counted.map(([word]) => word).countByWindow(TEN_SECONDS, { name: 'same' })).toThrow(
+        /two stateful operators named "same"/,
+      );
+    });
+
     it('refuses window() outside append mode and an unknown mode', () => {
       expect(() => lines().window(TEN_SECONDS, { outputMode: 'update' as typeof OutputMode.Append })).toThrow(
         /window emits a window's elements once, in append mode only/,

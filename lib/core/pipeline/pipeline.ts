@@ -188,10 +188,7 @@ export class Pipeline {
   /** @internal Called by {@link DStream} to add a node; assigns its index. */
   public addNode<N extends StreamNode>(build: (index: number) => N): N {
     const node = build(this.nodes.length);
-    if (
-      (node.kind === 'stateful' || node.kind === 'mapWithState') &&
-      this.statefulNodes.some((other) => other.operatorId === node.operatorId)
-    ) {
+    if ('operatorId' in node && this.statefulNodes.some((other) => other.operatorId === node.operatorId)) {
       throw new InvalidPipelineError(
         `pipeline ${this.name} has two stateful operators named ${JSON.stringify(node.operatorId)}: give each a distinct name`,
       );
