@@ -28,3 +28,13 @@ export interface ElementDeadLetter {
   /** Offset keys of the contributing records. */
   readonly offsetKeys: readonly string[];
 }
+
+/** The dead letter of a key whose update function (or accumulator) threw: the key, its values and their offsets. */
+export function failedKeyDeadLetter(
+  stage: string,
+  error: unknown,
+  group: { readonly key: unknown; readonly values: readonly unknown[] },
+  offsetKeys: readonly string[],
+): ElementDeadLetter {
+  return { kind: 'element', stage, error, value: [group.key, group.values], offsetKeys };
+}

@@ -29,17 +29,17 @@ import {
   paneStartOf,
   shardOf,
   type Window,
-  WINDOW_ITEM_RETENTION_MS,
+  windowItemExpiresAtSeconds,
   windowEndsContaining,
   windowEndsOfPane,
   windowResults,
 } from '../windows';
-import { applyWindowTable, type WindowInput } from './window-table';
+import { accumulatorStep, applyWindowTable, type WindowInput } from './window-table';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord } from '../records';
 import type { ReferenceResolver } from '../reference';
 import type { BatchContext } from './batch-context';
-import type { DeadLetter } from './dead-letter';
+import { type DeadLetter, failedKeyDeadLetter } from './dead-letter';
 import { type Element, latestEventTime, mergeOrigins, type Origin, originRecords } from './element';
 import { asPair, decodeKey, encodeKey } from './keys';
 import type { KeyGroup, StateBackend } from './state-backend';
@@ -497,7 +497,7 @@ class Evaluator {
     inputs: readonly WindowInput[],
     closedUpTo: number,
   ): Promise<void> {
-    const { spec, combineFn } = node;
+    const { spec } = node;
     const groups = new Map<string, { group: PaneKeyGroup; key: unknown }>();
     const panes = this.panesTouched.get(node.operatorId) ?? new Set<number>();
     for (const { element, key, keyId, value } of inputs) {
@@ -519,7 +519,7 @@ class Evaluator {
             values: [],
             offsetKeys: [],
             storageGroup: paneGroup(paneStart, shardOf(keyId, node.paneShards)),
-            expiresAtSeconds: Math.ceil((lastEnd + spec.allowedLatenessMs + WINDOW_ITEM_RETENTION_MS) / 1000),
+            expiresAtSeconds: windowItemExpiresAtSeconds(spec, lastEnd),
           },
         };
         groups.set(itemKey, entry);
@@ -530,27 +530,15 @@ class Evaluator {
     }
     this.panesTouched.set(node.operatorId, panes);
     const outcomes = await this.state.apply(
-      {
-        operatorId: node.operatorId,
-        partition: this.environment.batch.partition,
-        update: (values, accumulator) =>
-          values.reduce(
-            (acc, value) => combineFn.addInput(acc, value),
-            accumulator ?? combineFn.createAccumulator(),
-          ),
-      },
+      accumulatorStep(node, this.environment.batch.partition),
       [...groups.values()].map((entry) => entry.group),
     );
     for (const [itemKey, entry] of groups) {
       const outcome = outcomes.get(itemKey);
-      if (outcome?.kind !== 'failed') continue;
-      this.deadLetters.push({
-        kind: 'element',
-        stage: node.stage,
-        error: outcome.error,
-        value: [entry.key, entry.group.values],
-        offsetKeys: entry.group.offsetKeys,
-      });
+      if (outcome?.kind === 'failed')
+        this.deadLetters.push(
+          failedKeyDeadLetter(node.stage, outcome.error, entry.group, entry.group.offsetKeys),
+        );
     }
   }
 
@@ -663,13 +651,14 @@ class Evaluator {
       const outcome = outcomes.get(keyId);
       if (outcome === undefined) continue;
       if (outcome.kind === 'failed') {
-        this.deadLetters.push({
-          kind: 'element',
-          stage: node.stage,
-          error: outcome.error,
-          value: [group.key, group.values],
-          offsetKeys: group.origins.map((origin) => origin.offsetKey),
-        });
+        this.deadLetters.push(
+          failedKeyDeadLetter(
+            node.stage,
+            outcome.error,
+            group,
+            group.origins.map((origin) => origin.offsetKey),
+          ),
+        );
       } else if (outcome.state !== undefined) {
         out.push({
           value: [group.key, outcome.state],
@@ -720,13 +709,7 @@ class Evaluator {
       if (outcome === undefined) continue;
       const offsetKeys = group.origins.map((origin) => origin.offsetKey);
       if (outcome.kind === 'failed') {
-        this.deadLetters.push({
-          kind: 'element',
-          stage: node.stage,
-          error: outcome.error,
-          value: [group.key, group.values],
-          offsetKeys,
-        });
+        this.deadLetters.push(failedKeyDeadLetter(node.stage, outcome.error, group, offsetKeys));
         continue;
       }
       const item = asMapWithStateItem(outcome.state);

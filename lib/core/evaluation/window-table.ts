@@ -3,17 +3,17 @@ import { OutputMode, type WindowedNode } from '../pipeline/graph';
 import {
   parseWindowItemKey,
   type Window,
-  WINDOW_ITEM_RETENTION_MS,
   type WindowedRow,
   windowEndsContaining,
+  windowItemExpiresAtSeconds,
   windowItemKey,
   windowTableGroup,
   windowTableGroups,
 } from '../windows';
-import type { DeadLetter } from './dead-letter';
+import { type DeadLetter, failedKeyDeadLetter } from './dead-letter';
 import { type Element, mergeOrigins, type Origin, originRecords } from './element';
 import { decodeKey } from './keys';
-import type { KeyGroup, StateBackend, StoredRevision } from './state-backend';
+import type { KeyGroup, StateBackend, StatefulStep, StoredRevision } from './state-backend';
 
 /** What the table step reports back to the evaluator. */
 export interface WindowTableContext {
@@ -53,7 +53,7 @@ export async function applyWindowTable(
   inputs: readonly WindowInput[],
   context: WindowTableContext,
 ): Promise<{ readonly rows: Element[]; readonly late: WindowInput[] }> {
-  const { spec, combineFn } = node;
+  const { spec } = node;
   const complete = node.outputMode === OutputMode.Complete;
   const groups = new Map<string, TableGroup>();
   const late: WindowInput[] = [];
@@ -75,9 +75,7 @@ export async function applyWindowTable(
           origins: [],
           ...(complete
             ? { storageGroup: windowTableGroup(itemKey, node.paneShards) }
-            : {
-                expiresAtSeconds: Math.ceil((end + spec.allowedLatenessMs + WINDOW_ITEM_RETENTION_MS) / 1000),
-              }),
+            : { expiresAtSeconds: windowItemExpiresAtSeconds(spec, end) }),
         };
         groups.set(itemKey, group);
       }
@@ -86,41 +84,37 @@ export async function applyWindowTable(
       group.origins.push(input.element.origin);
     }
   }
-  const outcomes = await context.state.apply(
-    {
-      operatorId: node.operatorId,
-      partition: context.partition,
-      update: (values, accumulator) =>
-        values.reduce(
-          (acc, value) => combineFn.addInput(acc, value),
-          accumulator ?? combineFn.createAccumulator(),
-        ),
-    },
-    [...groups.values()],
-  );
+  const outcomes = await context.state.apply(accumulatorStep(node, context.partition), [...groups.values()]);
   const current = new Map<string, StoredRevision>();
   for (const [itemKey, group] of groups) {
     const outcome = outcomes.get(itemKey);
     if (outcome?.kind === 'failed') {
-      context.deadLetter({
-        kind: 'element',
-        stage: node.stage,
-        error: outcome.error,
-        value: [group.key, group.values],
-        offsetKeys: group.offsetKeys,
-      });
-    } else if (outcome !== undefined && outcome.state !== undefined) {
+      context.deadLetter(failedKeyDeadLetter(node.stage, outcome.error, group, group.offsetKeys));
+    } else if (!complete && outcome?.state !== undefined) {
       current.set(itemKey, { state: outcome.state, revision: outcome.revision });
     }
   }
   if (complete) {
-    current.clear();
-    for (const tableGroup of windowTableGroups(node.paneShards)) {
-      for (const [itemKey, stored] of await context.state.readGroup(node.operatorId, tableGroup))
-        current.set(itemKey, stored);
-    }
+    const tables = await Promise.all(
+      windowTableGroups(node.paneShards).map((group) => context.state.readGroup(node.operatorId, group)),
+    );
+    for (const table of tables) for (const [itemKey, stored] of table) current.set(itemKey, stored);
   }
   return { rows: toRows(node, current, groups, context), late };
+}
+
+/** The step that folds a windowed operator's values into its accumulators (panes or window items). */
+export function accumulatorStep(node: WindowedNode, partition: string): StatefulStep {
+  const { combineFn } = node;
+  return {
+    operatorId: node.operatorId,
+    partition,
+    update: (values, accumulator) =>
+      values.reduce(
+        (acc, value) => combineFn.addInput(acc, value),
+        accumulator ?? combineFn.createAccumulator(),
+      ),
+  };
 }
 
 /** The rows of the given items, in window then key order; a failing `extractOutput` is dead-lettered. */

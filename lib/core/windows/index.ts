@@ -13,6 +13,7 @@ export { paneGroup, paneItemKey, parsePaneItemKey, shardOf, windowResults } from
 export {
   parseWindowItemKey,
   WINDOW_ITEM_RETENTION_MS,
+  windowItemExpiresAtSeconds,
   windowItemKey,
   windowTableGroup,
   windowTableGroups,

@@ -1,4 +1,5 @@
 import { shardOf } from './pane-items';
+import type { WindowSpec } from './window-spec';
 
 /**
  * How the result item of one (window, key) of an update- or complete-mode operator is named: the
@@ -33,3 +34,8 @@ export function windowTableGroups(shards: number): string[] {
  * lateness before DynamoDB's TTL removes them, for late firings and audits.
  */
 export const WINDOW_ITEM_RETENTION_MS = 24 * 3600 * 1000;
+
+/** When an item whose last window ends at `end` expires (DynamoDB TTL), in epoch seconds: see {@link WINDOW_ITEM_RETENTION_MS}. */
+export function windowItemExpiresAtSeconds(spec: WindowSpec, end: number): number {
+  return Math.ceil((end + spec.allowedLatenessMs + WINDOW_ITEM_RETENTION_MS) / 1000);
+}
