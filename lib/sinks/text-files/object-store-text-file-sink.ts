@@ -18,7 +18,7 @@ export interface ObjectStoreTextFileSinkBaseOptions {
   /**
    * Key prefixes a relative path may not start with.
    *
-   * @default `TextFileSinkDefaults.RESERVED_KEY_PREFIXES` (`wal/`, `dead-letter/`, `checkpoints/`, `on-failure/`)
+   * @default `TextFileSinkDefaults.RESERVED_KEY_PREFIXES` (`wal/`, `dead-letter/`, `late-data/`, `checkpoints/`, `on-failure/`)
    */
   readonly reservedKeyPrefixes?: readonly string[];
 }

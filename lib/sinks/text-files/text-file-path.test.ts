@@ -9,6 +9,12 @@ describe('Function: parseTextFilePath', () => {
     expect(location).toEqual({ bucket: 'results', key: 'a//b/part-0' });
   });
 
+  it('refuses the late-data place by default, where the late-data sink writes', () => {
+    expect(() => parseTextFilePath('late-data/x-1/part-0', { defaultBucket: 'p' })).toThrow(
+      /lies under "late-data\/"/,
+    );
+  });
+
   it('honours custom reserved prefixes', () => {
     const parse = () =>
       parseTextFilePath('input/x-1/part-0', { defaultBucket: 'p', reservedKeyPrefixes: ['input/'] });

@@ -16,7 +16,7 @@ export interface ParseTextFilePathOptions {
   /**
    * Key prefixes a relative path may not start with (so outputs cannot overwrite Sparkless' own objects).
    *
-   * @default `TextFileSinkDefaults.RESERVED_KEY_PREFIXES` (`wal/`, `dead-letter/`, `checkpoints/`, `on-failure/`)
+   * @default `TextFileSinkDefaults.RESERVED_KEY_PREFIXES` (`wal/`, `dead-letter/`, `late-data/`, `checkpoints/`, `on-failure/`)
    */
   readonly reservedKeyPrefixes?: readonly string[];
 }

@@ -1,3 +1,4 @@
+import { SPARKLESS_KEY_PREFIXES } from '../../storage/key-prefixes';
 /** Defaults of the text-file source; each option's `@default` documents the same value. */
 export const TextFileDefaults = {
   /** Lines per `processPartition` call: one batch (and one write-ahead log object) each. */
@@ -13,16 +14,11 @@ export const OBJECT_PARTITION_PREFIX = 's3:';
 export const MAX_READABLE_KEY_LENGTH = 512;
 
 /**
- * Key prefixes Sparkless writes in its checkpoint bucket. Objects under them are never input,
- * even when a misconfigured notification or poller delivers them (which would feed the
- * pipeline its own write-ahead log).
+ * Key prefixes Sparkless writes in its checkpoint bucket (`SPARKLESS_KEY_PREFIXES`). Objects under
+ * them are never input, even when a misconfigured notification or poller delivers them (which would
+ * feed the pipeline its own write-ahead log).
  */
-export const INTERNAL_KEY_PREFIXES: readonly string[] = [
-  'wal/',
-  'dead-letter/',
-  'checkpoints/',
-  'on-failure/',
-];
+export const INTERNAL_KEY_PREFIXES: readonly string[] = SPARKLESS_KEY_PREFIXES;
 
 /** How many times a body that fails mid-way is resumed (ranged GetObject) before the object fails. */
 export const MAX_BODY_RESUMES = 5;
