@@ -23,7 +23,9 @@ export const top3HotProduct = pipeline('top3-hot-product')
     const byCategory = new Map<string, [string, number][]>();
     for (const [categoryProduct, count] of clicks) {
       const [category = '', product = ''] = categoryProduct.split('_');
-      byCategory.set(category, [...(byCategory.get(category) ?? []), [product, count]]);
+      const products = byCategory.get(category);
+      if (products === undefined) byCategory.set(category, [[product, count]]);
+      else products.push([product, count]);
     }
     return [...byCategory.keys()]
       .sort()

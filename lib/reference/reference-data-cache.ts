@@ -134,7 +134,7 @@ interface CacheEntry {
  * - A later call reloads each reference whose `refreshIntervalMs` has passed since its last
  *   load (`0`: before every batch); `static` sources are resolved once, without I/O.
  * - Concurrent calls share one load per reference.
- * - `parse` runs once per load, not per batch or per lookup.
+ * - `parse` runs once per new version loaded, not per batch or per lookup (an unchanged reload reuses it).
  * - A failed refresh keeps serving the last good value, reports the failure to `onRefreshError`
  *   and tries again after `retryAfterFailureMs`; a reference that has never loaded fails the
  *   call with a `ReferenceDataUnavailableError` (code `REFERENCE_DATA_UNAVAILABLE`, the load
@@ -294,12 +294,15 @@ export class ReferenceDataCache implements ReferenceProvider {
     let version: string;
     try {
       const loaded = await this.read(reference.source);
-      try {
-        value = reference.parse === undefined ? loaded : reference.parse(loaded);
-      } catch (error) {
-        throw new ReferenceParseError(reference.name, error);
-      }
       version = versionOf(loaded);
+      if (entry.recent.has(version)) value = entry.recent.get(version);
+      else {
+        try {
+          value = reference.parse === undefined ? loaded : reference.parse(loaded);
+        } catch (error) {
+          throw new ReferenceParseError(reference.name, error);
+        }
+      }
       await this.snapshot(entry, version, loaded);
     } catch (error) {
       this.failed(entry, error);

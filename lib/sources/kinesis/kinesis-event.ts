@@ -23,11 +23,12 @@ export function kinesisEventToRecords(event: KinesisStreamEvent): Map<string, So
 
 function toSourceRecord(record: KinesisStreamRecord): SourceRecord {
   const separator = record.eventID.indexOf(':');
+  const bytes = Buffer.from(record.kinesis.data, 'base64');
   return {
     partition: separator > 0 ? record.eventID.slice(0, separator) : record.eventSourceARN,
     offset: record.kinesis.sequenceNumber,
     key: record.kinesis.partitionKey,
-    value: new Uint8Array(Buffer.from(record.kinesis.data, 'base64')),
+    value: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
     arrivalTime: Math.round(record.kinesis.approximateArrivalTimestamp * 1000),
   };
 }
