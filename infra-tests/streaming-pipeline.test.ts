@@ -941,7 +941,7 @@ describe('Construct: StreamingPipeline', () => {
         props: () => ({ plan: planFactory({ textFilePrefixes: ['out/ok', 'wal/counts'] }) }),
         code: Code.INVALID_TEXT_FILE_PREFIX,
         message:
-          /plan\.textFilePrefixes\[1\] .*lies under "wal\/".*\(given "wal\/counts"\)\. .*outside wal\/, dead-letter\/, checkpoints\/, on-failure\//,
+          /plan\.textFilePrefixes\[1\] .*lies under "wal\/".*\(given "wal\/counts"\)\. .*outside wal\/, dead-letter\/, late-data\/, checkpoints\/, on-failure\//,
       },
       {
         title: 'the reserved result table variable',
