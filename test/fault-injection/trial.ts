@@ -95,6 +95,11 @@ type SessionOutput = readonly ['run' | 'end', string, number];
 /** The trial's windows: 6 s sliding by 2 s, with enough lateness that no record of the trial is late. */
 const TRIAL_WINDOWS = slidingWindows({ lengthMs: 6_000, slideMs: 2_000, allowedLatenessMs: 60_000 });
 const TRIAL_START = 1_700_000_000_000;
+/**
+ * Failed attempts in a row, with fault injection off, after which a partition's consumer gives up:
+ * such failures are not injected, so the store (or the code under test) is broken for good.
+ */
+const MAX_UNINJECTED_FAILURES = 10;
 
 const VOCABULARY = ['spark', 'lambda', 'kinesis', 'state', 'window', 'shard', 'exactly', 'once'];
 /** The words the `mapWithState` sessions count (half the vocabulary keeps the trial fast; keys stay shared by all partitions). */
@@ -218,6 +223,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     let executor = newExecutor();
     let position = 0;
     let nextSize = random.int(1, shape.maxBatchSize);
+    let uninjectedFailures = 0;
     while (position < records.length) {
       if (++invocations > 400) faults.enabled = false;
       clock.advance(50);
@@ -238,12 +244,19 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
       try {
         await attempt;
         position += batch.length - overlap;
+        uninjectedFailures = 0;
         nextSize = random.int(1, shape.maxBatchSize);
         if (random.chance(0.1))
           await newExecutor()
             .processPartition(partition, batch)
             .catch(() => undefined);
-      } catch {
+      } catch (error) {
+        if (!faults.enabled && ++uninjectedFailures >= MAX_UNINJECTED_FAILURES) {
+          throw new Error(
+            `partition ${partition}: ${uninjectedFailures} attempts in a row failed with no injected fault; last error: ${errorMessage(error)}`,
+            { cause: error },
+          );
+        }
         if (random.chance(0.5)) executor = newExecutor();
         if (random.chance(0.5)) nextSize = Math.max(1, Math.ceil(batch.length / 2));
         // Lambda's retry backoff: the open batch is replayed seconds later, with its old batch time.
@@ -251,8 +264,13 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
       }
     }
   };
-  await Promise.all([...input.byPartition].map(([partition, records]) => consume(partition, records)));
+  // Every consumer ends (done, or given up on a lasting error) before the trial reports the first failure.
+  const consumed = await Promise.allSettled(
+    [...input.byPartition].map(([partition, records]) => consume(partition, records)),
+  );
   await Promise.all(zombies);
+  const failed = consumed.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
   // Past every timeout: concurrent sweeps that may crash half-way, then a clean one that must finish their work.
   clock.advance(2 * 3_600_000);
   faults.enabled = true;
@@ -314,6 +332,10 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     unstableSessionOutputs,
     sessionEnds: sessions.ends,
   };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
