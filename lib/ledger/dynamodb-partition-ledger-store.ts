@@ -28,7 +28,8 @@ const SORT_PREFIX = 'p#';
 /**
  * {@link PartitionLedgerStore} on DynamoDB: one item per partition in the state table. The
  * committed offset is a length-prefixed decimal string, so the condition
- * `committed <= :committed` compares 56-digit Kinesis sequence numbers numerically.
+ * `committed <= :committed` compares 56-digit Kinesis sequence numbers numerically; a write
+ * without a committed offset is refused once the partition has one.
  */
 export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
   private readonly client: DynamoDBClient;
@@ -69,9 +70,12 @@ export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
       condition = '#v = :expected';
       values[':expected'] = { N: String(expectedVersion) };
     }
-    if (next.committedOffsetKey !== undefined) {
+    names['#committed'] = 'committed';
+    if (next.committedOffsetKey === undefined) {
+      // A write without a committed offset must not erase one (the memory twin refuses it too).
+      condition += ' AND attribute_not_exists(#committed)';
+    } else {
       condition += ' AND (attribute_not_exists(#committed) OR #committed <= :committed)';
-      names['#committed'] = 'committed';
       values[':committed'] = { S: next.committedOffsetKey };
     }
     try {
