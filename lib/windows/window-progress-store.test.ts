@@ -1,8 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe } from 'vitest';
-import { createAwsClients } from '../../localstack/clients';
-import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
-import { ensureStateTable } from '../../localstack/setup/state-table';
+import { describe } from 'vitest';
+import { useEmbeddedStateTable } from '../../test/support/embedded-state-table';
 import { DynamoDbWindowProgressStore } from './dynamodb-window-progress-store';
 import { timerBucketIndexContract } from './timer-bucket-index.contract';
 import { MemoryWindowProgressStore } from './window-progress-store';
@@ -14,28 +11,15 @@ describe('Class: MemoryWindowProgressStore', () => {
 });
 
 describe('Class: DynamoDbWindowProgressStore (DynamoDB emulator over HTTP)', () => {
-  let stack: EmbeddedStack;
-  let dynamodb: DynamoDBClient;
-  let namespaces = 0;
-
-  beforeAll(async () => {
-    stack = await startEmbeddedStack({ port: 0, persist: false });
-    ({ dynamodb } = createAwsClients({ endpoint: stack.endpoint, region: stack.region }));
-    await ensureStateTable(dynamodb, 'progress-test');
-  });
-
-  afterAll(async () => {
-    dynamodb?.destroy();
-    await stack?.stop();
-  });
+  const table = useEmbeddedStateTable('progress-test');
 
   describe('Timer bucket index', () => {
     timerBucketIndexContract(
       async () =>
         new DynamoDbWindowProgressStore({
-          client: dynamodb,
+          client: table.dynamodb(),
           tableName: 'progress-test',
-          namespace: `progress-${++namespaces}`,
+          namespace: table.namespace(),
         }),
     );
   });
