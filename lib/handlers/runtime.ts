@@ -11,7 +11,12 @@ import { DynamoDbPartitionLedgerStore } from '../ledger';
 import { EmfMetricsSink, type MetricsSink } from '../metrics';
 import { BatchExecutor } from '../runtime';
 import { DynamoDbTableReferenceLoader, ReferenceDataCache, S3JsonReferenceLoader } from '../reference';
-import { ObjectStoreDeadLetterSink, ObjectStoreTextFileSink, validateTextFilePrefix } from '../sinks';
+import {
+  type DeadLetterSink,
+  ObjectStoreDeadLetterSink,
+  ObjectStoreTextFileSink,
+  validateTextFilePrefix,
+} from '../sinks';
 import { DynamoDbKeyedStateStore } from '../state';
 import { S3ObjectStore } from '../storage';
 import { DynamoDbWindowProgressStore, WindowFirer } from '../windows';
@@ -71,6 +76,10 @@ export interface PipelineRuntime {
   readonly clients: HandlerClients;
   /** The validated configuration. */
   readonly config: HandlerConfig;
+  /** Where a source dead-letters input it cannot read (the executor's dead-letter place). */
+  readonly deadLetters: DeadLetterSink;
+  /** The pipeline's name, for dead-letter entries written outside a batch. */
+  readonly pipelineName: string;
 }
 
 /** How a handler factory wants its runtime set up. */
@@ -175,7 +184,7 @@ export function createRuntimeLoader(
         ? {}
         : { offsetsSnapshotIntervalMs: options.offsetsSnapshotIntervalMs }),
     });
-    return { executor, firer, clients, config };
+    return { executor, firer, clients, config, deadLetters, pipelineName: pipeline.name };
   };
   return () => {
     runtime ??= coldStart().catch((error: unknown) => {

@@ -177,7 +177,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
   it('cuts big objects into batches of linesPerBatch and resumes a failed object exactly once', async () => {
     // Prepare: 12 lines; the second batch's output fails once
     const lines = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`);
-    await upload('input/twelve.txt', `${lines.join('\n')}\n`);
+    const eTag = await upload('input/twelve.txt', `${lines.join('\n')}\n`);
     const delivered: CapturedBatch[] = [];
     let failures = 1;
     const handler = createS3Handler(
@@ -187,7 +187,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       }),
       { clients, environment: environment('resume'), print: () => undefined, linesPerBatch: 5 },
     );
-    const event = s3Event('input/twelve.txt');
+    const event = s3Event('input/twelve.txt', eTag);
 
     // Act
     const failed = await handler(event).catch((error: unknown) => error);
@@ -215,7 +215,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
   it('resumes an input body that breaks mid-way with a ranged GetObject and counts every line once', async () => {
     // Prepare: every first GetObject of an input object breaks after 100 bytes
     const lines = Array.from({ length: 40 }, (_, i) => `line number ${i + 1}`);
-    await upload('input/flaky.txt', `${lines.join('\n')}\n`);
+    const eTag = await upload('input/flaky.txt', `${lines.join('\n')}\n`);
     const send = clients.s3.send.bind(clients.s3) as unknown as (
       command: unknown,
     ) => Promise<GetObjectCommandOutput>;
@@ -241,7 +241,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     );
 
     // Act
-    const result = await handler(s3Event('input/flaky.txt'));
+    const result = await handler(s3Event('input/flaky.txt', eTag));
 
     // Assess
     expect(result.objects[0]).toMatchObject({ lines: 40, batchesCommitted: 6 });
@@ -255,7 +255,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       Buffer.from([0xff, 0xfe, 0x0a]),
       Buffer.from('after'),
     ]);
-    await upload('input/bad.txt', body);
+    const eTag = await upload('input/bad.txt', body);
     const seen: string[] = [];
     const handler = createS3Handler(
       linesPipeline('s3-handler-bad-line', (batch) => {
@@ -265,7 +265,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     );
 
     // Act
-    const result = await handler(s3Event('input/bad.txt'));
+    const result = await handler(s3Event('input/bad.txt', eTag));
 
     // Assess
     expect(result.objects[0]).toMatchObject({ lines: 3, deadLetters: 1 });
@@ -283,8 +283,9 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     });
   });
 
-  it('reads the version GetObject returns when the object changed since the notification', async () => {
-    // Prepare: the event announces version 1, which is overwritten before the handler runs
+  it('dead-letters the version a notification names when it was overwritten before it was read, and counts the new one once', async () => {
+    // Prepare: the event announces version 1, which is overwritten before the handler runs (the
+    // emulator's bucket is unversioned, and ignores IfMatch: the handler checks the ETag it gets)
     const oldETag = await upload('input/changing.txt', 'old\n');
     const newETag = await upload('input/changing.txt', 'new text\n');
     const seen: CapturedBatch[] = [];
@@ -299,13 +300,35 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     const first = await handler(s3Event('input/changing.txt', oldETag));
     const second = await handler(s3Event('input/changing.txt', newETag));
 
-    // Assess: the new version counted once, under its own ETag
-    expect(first.objects[0]).toMatchObject({ eTag: newETag, partition: `s3:input/changing.txt#${newETag}` });
-    expect(second.objects[0]).toMatchObject({ batchesCommitted: 0, skippedLines: 1 });
+    // Assess: the lost version is dead-lettered with the reason, the new version counted once
+    expect(first.objects[0]).toMatchObject({
+      status: ObjectStatus.Missing,
+      missingReason: 'overwritten',
+      lines: 0,
+      deadLetters: 1,
+    });
+    expect(second.objects[0]).toMatchObject({
+      status: ObjectStatus.Processed,
+      eTag: newETag,
+      partition: `s3:input/changing.txt#${newETag}`,
+      lines: 1,
+      batchesCommitted: 1,
+    });
     expect(seen.map((batch) => batch.lines)).toEqual([['new text']]);
+    const objects = new S3ObjectStore({ client: clients.s3, bucket: CHECKPOINTS });
+    const [deadLetterKey] = await objects.list('dead-letter/changed/');
+    expect(await getJson<DeadLetterEntry>(objects, deadLetterKey ?? '')).toMatchObject({
+      kind: 'object',
+      errorCode: 'OBJECT_VERSION_GONE',
+      partition: `s3:input/changing.txt#${oldETag}`,
+      bucket: INPUT_BUCKET,
+      key: 'input/changing.txt',
+      eTag: oldETag,
+      reason: expect.stringMatching(/was overwritten before it was read .*enable versioning/),
+    });
   });
 
-  it('ignores keys outside the prefix, folder markers, hidden files and its own checkpoint objects; skips deleted objects', async () => {
+  it('ignores keys outside the prefix, folder markers, hidden files and its own checkpoint objects; dead-letters deleted objects', async () => {
     // Prepare
     const handler = createS3Handler(
       linesPipeline('s3-handler-ignored', () => {
@@ -332,12 +355,13 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       ['wal/ignored/x.json', 'ignored', 'internal'],
       ['input/never-uploaded.txt', 'missing', undefined],
     ]);
+    expect(result.objects[4]).toMatchObject({ missingReason: 'deleted', deadLetters: 1 });
   });
 
   it('throws after trying every object when DynamoDB is unreachable, so Lambda retries the event', async () => {
     // Prepare: S3 works (checkpoint loads), DynamoDB points at a closed port
-    await upload('input/a.txt', 'a\n');
-    await upload('input/b.txt', 'b\n');
+    const aETag = await upload('input/a.txt', 'a\n');
+    const bETag = await upload('input/b.txt', 'b\n');
     const unreachable = new DynamoDBClient({
       endpoint: 'http://127.0.0.1:9',
       region: 'us-east-1',
@@ -349,7 +373,9 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       environment: environment('unreachable'),
       print: () => undefined,
     });
-    const event = { Records: [...s3Event('input/a.txt').Records, ...s3Event('input/b.txt').Records] };
+    const event = {
+      Records: [...s3Event('input/a.txt', aETag).Records, ...s3Event('input/b.txt', bETag).Records],
+    };
 
     // Act
     const error = await handler(event).catch((thrown: unknown) => thrown);

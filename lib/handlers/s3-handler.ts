@@ -4,10 +4,14 @@ import {
   classifyObjectKey,
   INTERNAL_KEY_PREFIXES,
   ObjectKeyClass,
+  ObjectVersionGoneError,
+  type ObjectVersionGoneReason,
+  objectPartition,
   openTextObject,
   type S3ObjectRef,
   s3EventToObjects,
   type TextBatchOptions,
+  type TextObject,
 } from '../sources/s3-files';
 import { type ObjectFailure, ObjectsFailedError } from './errors';
 import { assertSourceKind, createRuntimeLoader, type HandlerOptions, type PipelineRuntime } from './runtime';
@@ -22,7 +26,10 @@ export const ObjectStatus = {
   Processed: 'processed',
   /** Not input of this pipeline (see {@link ObjectOutcome.reason}). */
   Ignored: 'ignored',
-  /** The object (version) was deleted before it could be read: nothing to count. */
+  /**
+   * The version the notification names can no longer be read (deleted, or overwritten in an
+   * unversioned bucket): dead-lettered with the reason ({@link ObjectOutcome.missingReason}).
+   */
   Missing: 'missing',
 } as const;
 
@@ -46,6 +53,12 @@ export interface ObjectOutcome {
    * @default absent for other statuses
    */
   readonly reason?: IgnoredReason;
+  /**
+   * Why the version cannot be read, for `missing` objects.
+   *
+   * @default absent for other statuses
+   */
+  readonly missingReason?: ObjectVersionGoneReason;
   /**
    * The partition id of the version read, for `processed` objects.
    *
@@ -157,12 +170,20 @@ async function processObject(
   if (keyClass !== ObjectKeyClass.Input) {
     return { bucket, key, status: ObjectStatus.Ignored, reason: keyClass, ...noLines };
   }
-  const object = await openTextObject(runtime.clients.s3, ref, batchOptions);
-  if (object === undefined) {
-    console.warn(
-      JSON.stringify({ level: 'WARN', message: 'object deleted before it was read; skipped', bucket, key }),
-    );
-    return { bucket, key, status: ObjectStatus.Missing, ...noLines };
+  let object: TextObject;
+  try {
+    object = await openTextObject(runtime.clients.s3, ref, batchOptions);
+  } catch (error) {
+    if (!(error instanceof ObjectVersionGoneError)) throw error;
+    await deadLetterVersion(runtime, error);
+    return {
+      bucket,
+      key,
+      status: ObjectStatus.Missing,
+      missingReason: error.reason,
+      ...noLines,
+      deadLetters: 1,
+    };
   }
   let lines = 0;
   let batchesCommitted = 0;
@@ -186,4 +207,38 @@ async function processObject(
     skippedLines,
     deadLetters,
   };
+}
+
+/**
+ * Dead-letters an object version that can no longer be read, under a deterministic id (a retried
+ * event rewrites the same entry), and logs it: it holds no bytes, but names the version and why.
+ */
+async function deadLetterVersion(runtime: PipelineRuntime, gone: ObjectVersionGoneError): Promise<void> {
+  const partition = objectPartition(gone.key, gone.eTag ?? 'unknown', gone.versionId);
+  console.warn(
+    JSON.stringify({
+      level: 'WARN',
+      message: 'object version gone before it was read; dead-lettered',
+      bucket: gone.bucket,
+      key: gone.key,
+      reason: gone.reason,
+    }),
+  );
+  await runtime.deadLetters.send([
+    {
+      id: `${partition}/object`,
+      pipeline: runtime.pipelineName,
+      namespace: runtime.config.namespace,
+      kind: 'object',
+      batchId: partition,
+      partition,
+      stage: 'source',
+      errorCode: gone.code,
+      reason: `${describeError(gone)}; cause: ${describeError(gone.cause)}`,
+      bucket: gone.bucket,
+      key: gone.key,
+      ...(gone.eTag === undefined ? {} : { eTag: gone.eTag }),
+      ...(gone.versionId === undefined ? {} : { versionId: gone.versionId }),
+    },
+  ]);
 }

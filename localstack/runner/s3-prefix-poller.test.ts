@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWindowTick, type S3Handler } from '../../lib/handlers';
+import { decodeUtf8, pipeline } from '../../lib/core';
+import { createS3Handler, isWindowTick, type S3Handler } from '../../lib/handlers';
 import { s3EventToObjects } from '../../lib/sources/s3-files';
 import { createAwsClients } from '../clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../embedded';
-import { ensureBucket } from '../setup/state-table';
+import { getJson, S3ObjectStore } from '../../lib/storage';
+import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { LocalRunnerErrorCode } from './errors';
 import { type AsyncInvocationFailure, S3PrefixPoller } from './s3-prefix-poller';
 
@@ -117,6 +119,59 @@ describe('Class: S3PrefixPoller', () => {
       expect(same.newObjects).toBe(0);
       expect(changed.newObjects).toBe(1);
       expect(keys()).toEqual(['input/a.txt', 'input/a.txt']);
+    });
+
+    it('detects an object overwritten between listing and reading: the listed version is dead-lettered, not lost silently, and the new one counted', async () => {
+      // Prepare: the real S3 handler, with the object overwritten after the listing, before the read
+      const bucket = await bucketWith({ 'input/a.txt': 'first version\n' });
+      const table = `${bucket}-state`;
+      await ensureStateTable(clients.dynamodb, table);
+      const lines: string[] = [];
+      const real = createS3Handler(
+        pipeline('poller-overwrite')
+          .fromTextFiles({ prefix: 'input/' })
+          .map((record) => decodeUtf8(record.value))
+          .foreachBatch((batch) => void lines.push(...batch)),
+        {
+          clients,
+          environment: {
+            SPARKLESS_STATE_TABLE: table,
+            SPARKLESS_CHECKPOINT_BUCKET: bucket,
+            SPARKLESS_STATE_NAMESPACE: 'overwrite',
+          },
+          print: () => undefined,
+        },
+      );
+      let overwrite = true;
+      const handler: S3Handler = async (event, context) => {
+        if (overwrite) {
+          overwrite = false;
+          await clients.s3.send(
+            new PutObjectCommand({ Bucket: bucket, Key: 'input/a.txt', Body: 'second version\n' }),
+          );
+        }
+        return real(event, context);
+      };
+      const poller = new S3PrefixPoller({ s3: clients.s3, bucket, prefix: 'input/', handler });
+
+      // Act
+      const first = await poller.pollOnce();
+      const second = await poller.pollOnce();
+
+      // Assess
+      expect(first.outcomes).toMatchObject([
+        { key: 'input/a.txt', status: 'missing', missingReason: 'overwritten', deadLetters: 1 },
+      ]);
+      expect(second.outcomes).toMatchObject([{ key: 'input/a.txt', status: 'processed', lines: 1 }]);
+      expect(lines).toEqual(['second version']);
+      const objects = new S3ObjectStore({ client: clients.s3, bucket });
+      const deadLetters = await objects.list('dead-letter/overwrite/');
+      expect(deadLetters).toHaveLength(1);
+      expect(await getJson(objects, deadLetters[0] ?? '')).toMatchObject({
+        kind: 'object',
+        key: 'input/a.txt',
+        errorCode: 'OBJECT_VERSION_GONE',
+      });
     });
 
     it('retries a failing invocation twice like Lambda, then sends the failure record and moves on', async () => {

@@ -7,8 +7,13 @@ export interface DeadLetterEntry {
   readonly id: string;
   readonly pipeline: string;
   readonly namespace: string;
-  /** `record`: a source record, with its original bytes; `element`: a value downstream of state. */
-  readonly kind: 'record' | 'element';
+  /**
+   * `record`: a source record, with its original bytes; `element`: a value downstream of state;
+   * `object`: an input object version that could not be read at all (no bytes: `bucket`, `key`,
+   * `eTag`, `versionId` name it).
+   */
+  readonly kind: 'record' | 'element' | 'object';
+  /** The batch's id; for an `object` entry, which never reached a batch, the version's partition id. */
   readonly batchId: string;
   readonly partition: string;
   /** The stage whose code failed, e.g. `map#1`. */
@@ -19,8 +24,14 @@ export interface DeadLetterEntry {
   readonly reason: string;
   /** The record's offset (decimal), for `record` entries. */
   readonly offset?: string;
-  /** The record's partition key, for `record` entries. */
+  /** The record's partition key, for `record` entries; the object key, for `object` entries. */
   readonly key?: string;
+  /** The bucket, for `object` entries. */
+  readonly bucket?: string;
+  /** The ETag the notification carried, for `object` entries. */
+  readonly eTag?: string;
+  /** The version the notification named, for `object` entries of a versioned bucket. */
+  readonly versionId?: string;
   /** The record's original bytes, base64, for `record` entries. */
   readonly data?: string;
   /** The record's arrival time (epoch ms), for `record` entries. */

@@ -7,7 +7,7 @@ export const TextFileDefaults = {
   BYTES_PER_BATCH: 4 * 1024 * 1024,
 } as const;
 
-/** Prefix of every partition id of the text-file source (`s3:<key>#<etag>`). */
+/** Prefix of every partition id of the text-file source (`s3:<key>#<etag>[#<versionId>]`). */
 export const OBJECT_PARTITION_PREFIX = 's3:';
 
 /** Longest object key kept readable in a partition id; longer keys are hashed. */

@@ -4,6 +4,8 @@ export const TextFileSourceErrorCode = {
   InvalidObjectKey: 'INVALID_OBJECT_KEY',
   /** GetObject failed or the body could not be read (infrastructure: the invocation is retried). */
   ObjectReadFailed: 'OBJECT_READ_FAILED',
+  /** The object version a notification names can no longer be read (deleted or overwritten): it is dead-lettered. */
+  ObjectVersionGone: 'OBJECT_VERSION_GONE',
 } as const;
 
 /** One of the {@link TextFileSourceErrorCode} values. */
@@ -50,5 +52,54 @@ export class ObjectReadError extends TextFileSourceError {
     super(TextFileSourceErrorCode.ObjectReadFailed, `reading s3://${bucket}/${key} failed`, { cause });
     this.bucket = bucket;
     this.key = key;
+  }
+}
+
+/** Why the object version a notification names can no longer be read. */
+export const ObjectVersionGoneReason = {
+  /** The object, or that version of it, was deleted (`NoSuchKey`, `NoSuchVersion`). */
+  Deleted: 'deleted',
+  /** An unversioned object was overwritten: its ETag is no longer the notification's (`PreconditionFailed`). */
+  Overwritten: 'overwritten',
+} as const;
+
+/** One of the {@link ObjectVersionGoneReason} values. */
+export type ObjectVersionGoneReason = (typeof ObjectVersionGoneReason)[keyof typeof ObjectVersionGoneReason];
+
+/**
+ * The object version a notification names can no longer be read. Retrying cannot bring it back, so
+ * the S3 handler dead-letters it (with this reason) and moves on to the other objects.
+ */
+export class ObjectVersionGoneError extends TextFileSourceError {
+  /** The bucket. */
+  public readonly bucket: string;
+  /** The object key. */
+  public readonly key: string;
+  /** The ETag the notification carried, if any. */
+  public readonly eTag: string | undefined;
+  /** The version the notification named, if any. */
+  public readonly versionId: string | undefined;
+  /** Why the version cannot be read. */
+  public readonly reason: ObjectVersionGoneReason;
+
+  public constructor(
+    version: { bucket: string; key: string; eTag: string | undefined; versionId: string | undefined },
+    reason: ObjectVersionGoneReason,
+    cause: unknown,
+  ) {
+    const named =
+      version.versionId === undefined
+        ? `s3://${version.bucket}/${version.key} (ETag ${version.eTag ?? 'unknown'})`
+        : `s3://${version.bucket}/${version.key} version ${version.versionId}`;
+    const what =
+      reason === ObjectVersionGoneReason.Overwritten
+        ? 'was overwritten before it was read (unversioned bucket: enable versioning on the input bucket to read every version)'
+        : 'was deleted before it was read';
+    super(TextFileSourceErrorCode.ObjectVersionGone, `${named} ${what}`, { cause });
+    this.bucket = version.bucket;
+    this.key = version.key;
+    this.eTag = version.eTag;
+    this.versionId = version.versionId;
+    this.reason = reason;
   }
 }

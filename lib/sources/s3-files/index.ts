@@ -2,12 +2,14 @@ export { INTERNAL_KEY_PREFIXES, OBJECT_PARTITION_PREFIX, TextFileDefaults } from
 export {
   InvalidObjectKeyError,
   ObjectReadError,
+  ObjectVersionGoneError,
+  ObjectVersionGoneReason,
   TextFileSourceError,
   TextFileSourceErrorCode,
 } from './errors';
 export { LineSplitter } from './line-splitter';
 export { classifyObjectKey, decodeS3EventKey, encodeS3EventKey, ObjectKeyClass } from './object-key';
-export { normalizeETag, objectPartition } from './object-partition';
+export { normalizeETag, objectPartition, effectiveVersionId } from './object-partition';
 export { toRecordBatches } from './record-batches';
 export { s3EventToObjects } from './s3-event';
 export { openTextObject } from './text-object-reader';

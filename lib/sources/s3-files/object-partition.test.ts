@@ -44,6 +44,21 @@ describe('Function: objectPartition', () => {
     expect(partition).toMatch(/^s3:input\/x+~[0-9a-f]{16}#abc$/);
   });
 
+  it('appends the version id in a versioned bucket: versions with the same content are apart', () => {
+    expect(objectPartition('input/a.txt', 'abc', '3HL4kqtJlcpXroDTDmjVBH40Nrjfkd.1_-')).toBe(
+      's3:input/a.txt#abc#3HL4kqtJlcpXroDTDmjVBH40Nrjfkd.1_-',
+    );
+    expect(objectPartition('input/a.txt', 'abc', 'v1')).not.toBe(objectPartition('input/a.txt', 'abc', 'v2'));
+  });
+
+  it.each([undefined, '', 'null'])('has no version part for the version id %j (unversioned)', (versionId) => {
+    expect(objectPartition('input/a.txt', 'abc', versionId)).toBe('s3:input/a.txt#abc');
+  });
+
+  it('hashes a version id with unusual characters', () => {
+    expect(objectPartition('input/a.txt', 'abc', 'v/1+2')).toMatch(/^s3:input\/a\.txt#abc#~[0-9a-f]{32}$/);
+  });
+
   it('hashes an ETag with unusual characters', () => {
     expect(objectPartition('input/a.txt', 'W/"ab/cd"')).toMatch(/^s3:input\/a\.txt#~[0-9a-f]{32}$/);
   });

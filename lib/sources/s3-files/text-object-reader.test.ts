@@ -3,8 +3,10 @@ import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@a
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../core';
 import { TextFileSourceErrorCode } from './errors';
+import { VersionedBucket } from '../../../test/factories/versioned-bucket';
+import { ObjectVersionGoneReason } from './errors';
 import { openTextObject } from './text-object-reader';
-import type { S3ObjectRef } from './types';
+import type { S3ObjectRef, TextObject } from './types';
 
 const ref: S3ObjectRef = {
   bucket: 'input',
@@ -111,18 +113,6 @@ describe('Function: openTextObject', () => {
     });
   });
 
-  it('returns undefined for an object deleted since the notification', async () => {
-    // Prepare
-    const client = {
-      send: async () => {
-        throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
-      },
-    } as unknown as S3Client;
-
-    // Act / Assess
-    expect(await openTextObject(client, ref)).toBeUndefined();
-  });
-
   it('wraps other GetObject failures in an ObjectReadError naming the object', async () => {
     // Prepare
     const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
@@ -138,5 +128,125 @@ describe('Function: openTextObject', () => {
       message: 'reading s3://input/input/a.txt failed',
       cause: denied,
     });
+  });
+});
+
+/** The notification S3 sends for a put into `bucket`. */
+function notification(
+  bucket: VersionedBucket,
+  key: string,
+  put: { eTag: string; versionId: string | undefined },
+) {
+  return { bucket: bucket.name, key, eTag: put.eTag, versionId: put.versionId, eventTime: 1_000 };
+}
+
+async function linesOf(object: TextObject): Promise<string[]> {
+  return readAll(object.batches);
+}
+
+describe('Function: openTextObject (file versions)', () => {
+  it('reads the version the notification names, even after the object was overwritten', async () => {
+    // Prepare
+    const bucket = new VersionedBucket('input');
+    const first = bucket.put('input/a.txt', 'first\n');
+    bucket.put('input/a.txt', 'second\n');
+
+    // Act
+    const object = await openTextObject(bucket.client, notification(bucket, 'input/a.txt', first));
+
+    // Assess
+    expect(await linesOf(object)).toEqual(['first']);
+    expect(bucket.requests[0]).toMatchObject({ VersionId: first.versionId });
+  });
+
+  it('gives every version its own partition, even versions with the same content (same ETag)', async () => {
+    // Prepare
+    const bucket = new VersionedBucket('input');
+    const first = bucket.put('input/a.txt', 'same\n');
+    const second = bucket.put('input/a.txt', 'same\n');
+
+    // Act
+    const objects = [
+      await openTextObject(bucket.client, notification(bucket, 'input/a.txt', first)),
+      await openTextObject(bucket.client, notification(bucket, 'input/a.txt', second)),
+    ];
+
+    // Assess
+    expect(first.eTag).toBe(second.eTag);
+    expect(objects.map((object) => object.partition)).toEqual([
+      `s3:input/a.txt#${first.eTag}#${first.versionId}`,
+      `s3:input/a.txt#${second.eTag}#${second.versionId}`,
+    ]);
+  });
+
+  it("reads an unversioned object only while it has the notification's ETag, and reports an overwritten one as gone", async () => {
+    // Prepare
+    const bucket = new VersionedBucket('input', { versioned: false });
+    const first = bucket.put('input/a.txt', 'first\n');
+    const second = bucket.put('input/a.txt', 'second\n');
+
+    // Act
+    const gone = openTextObject(bucket.client, notification(bucket, 'input/a.txt', first));
+    const current = await openTextObject(bucket.client, notification(bucket, 'input/a.txt', second));
+
+    // Assess
+    await expect(gone).rejects.toMatchObject({
+      code: TextFileSourceErrorCode.ObjectVersionGone,
+      reason: ObjectVersionGoneReason.Overwritten,
+      eTag: first.eTag,
+      message: expect.stringMatching(
+        /s3:\/\/input\/input\/a\.txt.*ETag .* was overwritten before it was read/,
+      ),
+    });
+    expect(bucket.requests[0]).toMatchObject({ IfMatch: `"${first.eTag}"` });
+    expect(bucket.requests[0]?.VersionId).toBeUndefined();
+    expect(await linesOf(current)).toEqual(['second']);
+    expect(current.partition).toBe(`s3:input/a.txt#${second.eTag}`);
+  });
+
+  it('reports a deleted version and a deleted object as gone, with the reason', async () => {
+    // Prepare
+    const bucket = new VersionedBucket('input');
+    const deletedVersion = bucket.put('input/a.txt', 'first\n');
+    bucket.put('input/a.txt', 'second\n');
+    bucket.delete('input/a.txt', deletedVersion.versionId);
+    const deletedObject = bucket.put('input/b.txt', 'b\n');
+    bucket.delete('input/b.txt');
+
+    // Act
+    const reads = [
+      openTextObject(bucket.client, notification(bucket, 'input/a.txt', deletedVersion)),
+      openTextObject(bucket.client, notification(bucket, 'input/b.txt', deletedObject)),
+    ];
+
+    // Assess
+    await expect(reads[0]).rejects.toMatchObject({
+      code: TextFileSourceErrorCode.ObjectVersionGone,
+      reason: ObjectVersionGoneReason.Deleted,
+      versionId: deletedVersion.versionId,
+      cause: expect.objectContaining({ name: 'NoSuchVersion' }),
+    });
+    await expect(reads[1]).rejects.toMatchObject({
+      code: TextFileSourceErrorCode.ObjectVersionGone,
+      reason: ObjectVersionGoneReason.Deleted,
+      cause: expect.objectContaining({ name: 'NoSuchKey' }),
+    });
+  });
+
+  it('reads the "null" version (versioning suspended, or objects older than versioning) by its ETag', async () => {
+    // Prepare
+    const bucket = new VersionedBucket('input', { versioned: false });
+    const put = bucket.put('input/a.txt', 'text\n');
+
+    // Act
+    const object = await openTextObject(bucket.client, {
+      ...notification(bucket, 'input/a.txt', put),
+      versionId: 'null',
+    });
+
+    // Assess
+    expect(bucket.requests[0]).toMatchObject({ IfMatch: `"${put.eTag}"` });
+    expect(bucket.requests[0]?.VersionId).toBeUndefined();
+    expect(object.partition).toBe(`s3:input/a.txt#${put.eTag}`);
   });
 });

@@ -1,48 +1,70 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { MAX_BODY_RESUMES } from './constants';
-import { ObjectReadError } from './errors';
-import { normalizeETag, objectPartition } from './object-partition';
+import { ObjectReadError, ObjectVersionGoneError, ObjectVersionGoneReason } from './errors';
+import { effectiveVersionId, normalizeETag, objectPartition } from './object-partition';
 import { toRecordBatches } from './record-batches';
 import type { S3ObjectRef, TextBatchOptions, TextObject } from './types';
 
-/** Error names S3 uses when the object (version) no longer exists. */
-const MISSING = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
+/** S3 error names meaning the object, or the version asked for, no longer exists (405: the version is a delete marker). */
+const DELETED = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound', 'MethodNotAllowed']);
 
 type Body = NonNullable<GetObjectCommandOutput['Body']>;
 
+/** Why GetObject failed, if it means the version can never be read; `undefined` for other failures. */
+function goneReason(error: unknown): ObjectVersionGoneReason | undefined {
+  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  if (DELETED.has(failure?.name ?? '')) return ObjectVersionGoneReason.Deleted;
+  if (failure?.name === 'PreconditionFailed' || failure?.$metadata?.httpStatusCode === 412) {
+    return ObjectVersionGoneReason.Overwritten;
+  }
+  return undefined;
+}
+
 /**
- * Opens one object for reading as text lines: a GetObject whose body is streamed, line by line,
- * into batches of source records (see {@link toRecordBatches}).
+ * Opens the object version a notification names for reading as text lines: a GetObject whose
+ * body is streamed, line by line, into batches of source records (see {@link toRecordBatches}).
  *
- * With a `versionId` (versioned bucket) exactly that version is read. Otherwise the current
- * version is read, and if the object was overwritten since the notification, the partition is
- * that of the version actually read (its ETag), so what is counted always matches its id; the
- * newer version's own notification is then a no-op.
+ * In a versioned bucket exactly the version the notification names is read (`VersionId`), so an
+ * object overwritten before its notification is processed loses nothing: each version is read,
+ * and counted, on its own notification. Without a version id (an unversioned bucket, or S3's
+ * `"null"` version) the object is read only if it still has the notification's ETag (`IfMatch`,
+ * and the ETag of the response checked too, since the embedded S3 emulator ignores `IfMatch`):
+ * content that changed since is never counted under the notification, and its own notification
+ * reads it.
  *
  * The body is pulled only as batches are consumed, so a slow batch (state writes under
  * throttling) can outlast the connection's idle timeout: a body that fails mid-way is resumed
  * with a ranged GetObject from the byte reached, of the same version (`IfMatch` the ETag, and the
  * ETag checked), up to 5 times per object.
  *
- * @returns the opened object, or `undefined` when it (or the version) no longer exists
+ * @returns the opened object version
+ * @throws {@link ObjectVersionGoneError} when the version can no longer be read (deleted, or
+ *   overwritten in an unversioned bucket): retrying cannot help, the handler dead-letters it
  * @throws {@link ObjectReadError} when GetObject or reading the body fails (while iterating the batches)
  */
 export async function openTextObject(
   client: S3Client,
   ref: S3ObjectRef,
   options: TextBatchOptions = {},
-): Promise<TextObject | undefined> {
+): Promise<TextObject> {
+  const versionId = effectiveVersionId(ref.versionId);
+  const named = { ...ref, versionId };
   let response: GetObjectCommandOutput;
   try {
     response = await client.send(
       new GetObjectCommand({
         Bucket: ref.bucket,
         Key: ref.key,
-        ...(ref.versionId === undefined ? {} : { VersionId: ref.versionId }),
+        ...(versionId !== undefined
+          ? { VersionId: versionId }
+          : ref.eTag === undefined
+            ? {}
+            : { IfMatch: `"${ref.eTag}"` }),
       }),
     );
   } catch (error) {
-    if (MISSING.has((error as { name?: string } | undefined)?.name ?? '')) return undefined;
+    const reason = goneReason(error);
+    if (reason !== undefined) throw new ObjectVersionGoneError(named, reason, error);
     throw new ObjectReadError(ref.bucket, ref.key, error);
   }
   const rawETag = response.ETag ?? ref.eTag;
@@ -51,13 +73,20 @@ export async function openTextObject(
     throw new ObjectReadError(ref.bucket, ref.key, new Error('GetObject returned no ETag or no body'));
   }
   const eTag = normalizeETag(rawETag);
-  const versionId = response.VersionId ?? ref.versionId;
+  if (versionId === undefined && ref.eTag !== undefined && eTag !== ref.eTag) {
+    (response.Body as { destroy?: () => void }).destroy?.();
+    throw new ObjectVersionGoneError(
+      named,
+      ObjectVersionGoneReason.Overwritten,
+      new Error(`GetObject returned ETag ${eTag} although IfMatch asked for ${ref.eTag}`),
+    );
+  }
   const identity = {
-    partition: objectPartition(ref.key, eTag),
+    partition: objectPartition(ref.key, eTag, versionId),
     key: ref.key,
     arrivalTime: response.LastModified?.getTime() ?? ref.eventTime ?? Date.now(),
   };
-  const version = { ...ref, eTag, versionId };
+  const version = { ...named, eTag };
   return {
     ...identity,
     bucket: ref.bucket,
