@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SynthesizedPipeline, synthesizePipeline, textFilesPlanFactory } from './support';
@@ -66,7 +66,7 @@ describe('Construct: StreamingPipeline (text-file source)', () => {
       expect(synthesized.pipeline.eventSource).toBeUndefined();
     });
 
-    it('creates an encrypted, private, retained input bucket next to the checkpoint bucket', () => {
+    it('creates an encrypted, private, retained, versioned input bucket next to the checkpoint bucket', () => {
       // THEN
       template.resourceCountIs('AWS::S3::Bucket', 2);
       template.hasResource('AWS::S3::Bucket', {
@@ -84,9 +84,16 @@ describe('Construct: StreamingPipeline (text-file source)', () => {
           },
           OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
           LifecycleConfiguration: {
-            Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
+            Rules: Match.arrayWith([
+              Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+              // overwritten versions outlive the dead-letter queue (14 days), so recovery can still read them
+              Match.objectLike({
+                NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+                ExpiredObjectDeleteMarker: true,
+              }),
+            ]),
           },
-          VersioningConfiguration: Match.absent(),
+          VersioningConfiguration: { Status: 'Enabled' },
         },
         DeletionPolicy: 'Retain',
       });
@@ -251,6 +258,31 @@ describe('Construct: StreamingPipeline (text-file source)', () => {
         resourcesOf(statement).some((r) => /existing-input\/new files\/\*/.test(JSON.stringify(r))),
       );
       expect(underPrefix.flatMap(actionsOf)).toEqual(['s3:GetBucket*', 's3:GetObject*', 's3:List*']);
+    });
+  });
+
+  describe('Given an input bucket of the app without versioning', () => {
+    it('warns that overwritten files lose versions, naming the fix', () => {
+      // GIVEN
+      const { stack } = synthesizePipeline({ plan: textFilesPlanFactory() }, (scope) => ({
+        inputBucket: new s3.Bucket(scope, 'Unversioned'),
+      }));
+      // THEN
+      Annotations.fromStack(stack).hasWarning(
+        '/TestStack/Pipeline',
+        Match.stringLikeRegexp(
+          'inputBucket .* is not versioned: .*overwritten before its notification is processed is dead-lettered.*versioned: true',
+        ),
+      );
+    });
+
+    it('does not warn about a versioned one', () => {
+      // GIVEN
+      const { stack } = synthesizePipeline({ plan: textFilesPlanFactory() }, (scope) => ({
+        inputBucket: new s3.Bucket(scope, 'Versioned', { versioned: true }),
+      }));
+      // THEN
+      Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('is not versioned'));
     });
   });
 

@@ -7,7 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { encodeS3EventKey } from '../../lib/sources/s3-files/object-key';
 import { StreamingPipelineDefaults } from './constants';
-import { createInputBucket } from './input-bucket';
+import { createInputBucket, warnIfUnversioned } from './input-bucket';
 import type { TextFilesSourceProps } from './types';
 
 /** Options of {@link wireTextFilesSource}. */
@@ -38,6 +38,7 @@ export interface TextFilesSourceOptions {
  */
 export function wireTextFilesSource(scope: Construct, options: TextFilesSourceOptions): s3.IBucket {
   const { props, prefix, lambdaFunction } = options;
+  if (props.inputBucket !== undefined) warnIfUnversioned(scope, props.inputBucket);
   const bucket = props.inputBucket ?? createInputBucket(scope, options.removalPolicy);
   bucket.addEventNotification(
     s3.EventType.OBJECT_CREATED,

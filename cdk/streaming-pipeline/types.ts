@@ -294,8 +294,14 @@ export interface TextFilesSourceProps {
    * An existing bucket to read new text files from. Its notifications under the plan's prefix are
    * added next to any it already has. It must not be the checkpoint bucket.
    *
-   * @default - a new bucket: S3-managed encryption, all public access blocked, SSL enforced,
-   *   incomplete multipart uploads aborted after a day, and the construct's `removalPolicy`
+   * Version it (`versioned: true`): the function then reads the exact version each notification
+   * names, so a file overwritten before its notification is processed loses nothing. In an
+   * unversioned bucket such a version is dead-lettered instead (synth warns when the bucket is of
+   * this app and known to be unversioned).
+   *
+   * @default - a new bucket: versioned (overwritten versions kept 30 days), S3-managed encryption,
+   *   all public access blocked, SSL enforced, incomplete multipart uploads aborted after a day, and
+   *   the construct's `removalPolicy`
    */
   readonly inputBucket?: s3.IBucket;
 
