@@ -94,11 +94,14 @@ export type S3Handler = (event: S3Event | WindowTickEvent, context?: Context) =>
  * Builds the Lambda handler for a text-file pipeline (`pipeline(...).fromTextFiles({ prefix })`,
  * Spark's `textFileStream`) invoked by S3 `ObjectCreated` notifications of the input bucket.
  *
- * Each object under the prefix is read with GetObject, streamed line by line and run through the
- * `BatchExecutor` in batches of `linesPerBatch` lines, with the object version (key + ETag) as
- * the partition and line numbers as offsets: a re-delivered notification is a no-op, a retry after
- * a crash finishes the open batch from the write-ahead log and skips the committed lines, and a
- * new version of the file (new ETag) is counted as a new file. Keys outside the prefix, folder
+ * Each object under the prefix is read with GetObject (the exact version the notification names
+ * in a versioned bucket; in an unversioned one, only while it still has the notification's ETag),
+ * streamed line by line and run through the `BatchExecutor` in batches of `linesPerBatch` lines,
+ * with the object version (key + ETag + version id) as the partition and line numbers as offsets:
+ * a re-delivered notification is a no-op, a retry after a crash finishes the open batch from the
+ * write-ahead log and skips the committed lines, and a new version of the file is counted as a new
+ * file. A version that can no longer be read (deleted, or overwritten in an unversioned bucket) is
+ * dead-lettered with the reason (`OBJECT_VERSION_GONE`) and the other objects go on. Keys outside the prefix, folder
  * markers and hidden files (`.name`) are ignored. Lines that are not valid UTF-8 or make user code
  * throw are dead-lettered as for Kinesis. The scheduled trigger's `{ "sparkless": "tick" }` fires due
  * append-mode windows and sweeps due `mapWithState` timeouts, as for Kinesis.
