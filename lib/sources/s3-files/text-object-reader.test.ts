@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import type { SourceRecord } from '../../core';
+import { decodeUtf8, ManualClock, pipeline, type SourceRecord } from '../../core';
+import { createInMemoryRuntime } from '../../runtime';
 import { TextFileSourceErrorCode } from './errors';
 import { VersionedBucket } from '../../../test/factories/versioned-bucket';
 import { ObjectVersionGoneReason } from './errors';
@@ -248,5 +249,37 @@ describe('Function: openTextObject (file versions)', () => {
     expect(bucket.requests[0]).toMatchObject({ IfMatch: `"${put.eTag}"` });
     expect(bucket.requests[0]?.VersionId).toBeUndefined();
     expect(object.partition).toBe(`s3:input/a.txt#${put.eTag}`);
+  });
+});
+
+describe('Spec: each file version is counted once (versioned bucket, production executor on the in-memory twins)', () => {
+  it('counts a file overwritten before its notifications were processed once per version, same content included, and a re-delivery not at all', async () => {
+    // Prepare: three versions of one file, the first two with the same content, before any notification runs
+    const bucket = new VersionedBucket('input');
+    const versions = [
+      bucket.put('input/a.txt', 'to be\n'),
+      bucket.put('input/a.txt', 'to be\n'),
+      bucket.put('input/a.txt', 'or not\n'),
+    ];
+    const versionCount = pipeline('file-versions');
+    versionCount
+      .fromTextFiles({ prefix: 'input/' })
+      .map((record) => decodeUtf8(record.value))
+      .flatMap((line) => line.split(' '))
+      .mapToPair((word) => [word, 1])
+      .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
+        name: 'counts',
+      })
+      .print();
+    const runtime = createInMemoryRuntime(versionCount, { clock: new ManualClock(1_700_000_000_000) });
+
+    // Act: every notification, then the first one again (S3 delivers at least once)
+    for (const version of [...versions, ...versions.slice(0, 1)]) {
+      const object = await openTextObject(bucket.client, notification(bucket, 'input/a.txt', version));
+      for await (const batch of object.batches) await runtime.process(object.partition, batch);
+    }
+
+    // Assess
+    expect(Object.fromEntries(await runtime.stateOf('counts'))).toEqual({ to: 2, be: 2, or: 1, not: 1 });
   });
 });
