@@ -24,7 +24,8 @@ interface Round {
 
 const SEQUENCE_NUMBER_SPAN = 10n ** 56n;
 
-const histories = fc.record({
+/** Histories of rounds on one partition, from a first committed offset. */
+const histories: fc.Arbitrary<{ readonly start: bigint; readonly rounds: readonly Round[] }> = fc.record({
   /** The first committed offset: from 1 (so there is always room to move back) to Kinesis' 56 digits. */
   start: fc.bigInt({ min: 1n, max: SEQUENCE_NUMBER_SPAN }),
   rounds: fc.array(
@@ -120,7 +121,7 @@ export function partitionLedgerStoreContract(
         let previous = await store.read(partition);
         let tag = 0;
 
-        for (const round of rounds as readonly Round[]) {
+        for (const round of rounds) {
           // Act: writers that all read the same version race to write it
           const read = await store.read(partition);
           const proposals = round.advances.map((advance) =>
