@@ -1,4 +1,4 @@
-import { CheckpointManager, WriteAheadLog } from '../checkpoint';
+import { CheckpointManager, type MetadataCheckpoint, WriteAheadLog } from '../checkpoint';
 import {
   type Clock,
   InvalidConfigurationError,
@@ -71,6 +71,8 @@ export interface PipelineRuntime {
   readonly clients: HandlerClients;
   /** The validated configuration. */
   readonly config: HandlerConfig;
+  /** The metadata checkpoint as loaded (or created) on cold start. */
+  readonly checkpoint: MetadataCheckpoint;
 }
 
 /** How a handler factory wants its runtime set up. */
@@ -112,7 +114,7 @@ export function createRuntimeLoader(
     const clients = options.clients ?? createDefaultClients(env);
     const objects = new S3ObjectStore({ client: clients.s3, bucket: config.checkpointBucket });
     const checkpoint = new CheckpointManager(objects, config.namespace);
-    await checkpoint.getOrCreate(plan, {
+    const metadata = await checkpoint.getOrCreate(plan, {
       codeVersion: config.codeVersion,
       config: { stateTable: config.stateTable, checkpointBucket: config.checkpointBucket },
       now: clock.now(),
@@ -175,7 +177,7 @@ export function createRuntimeLoader(
         ? {}
         : { offsetsSnapshotIntervalMs: options.offsetsSnapshotIntervalMs }),
     });
-    return { executor, firer, clients, config };
+    return { executor, firer, clients, config, checkpoint: metadata };
   };
   return () => {
     runtime ??= coldStart().catch((error: unknown) => {

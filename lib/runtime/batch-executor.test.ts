@@ -1,51 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitWords } from '../../functions/pipelines/stateful-word-count';
 import { malformedRecord, textRecords } from '../../test/factories/records';
-import { WriteAheadLog } from '../checkpoint';
-import { type BatchContext, decodeUtf8, ManualClock, pipeline } from '../core';
-import { MemoryPartitionLedgerStore } from '../ledger';
-import { MemoryMetricsSink } from '../metrics';
-import { MemoryDeadLetterSink } from '../sinks';
-import { MemoryKeyedStateStore } from '../state';
-import { MemoryObjectStore } from '../storage';
-import { BatchExecutor } from './batch-executor';
-
-function wordCountWorld(options: { failForeachBatchOnce?: boolean } = {}) {
-  const batches: Array<{ context: BatchContext; words: readonly (readonly [string, number])[] }> = [];
-  let failures = options.failForeachBatchOnce ? 1 : 0;
-  const counting = pipeline('word-count')
-    .fromKinesis()
-    .map((record) => decodeUtf8(record.value))
-    .flatMap(splitWords)
-    .mapToPair((word) => [word, 1])
-    .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
-      name: 'counts',
-    })
-    .foreachBatch((words, context) => {
-      if (failures-- > 0) throw new Error('sink unavailable');
-      batches.push({ context, words });
-    });
-  const state = new MemoryKeyedStateStore();
-  const ledger = new MemoryPartitionLedgerStore();
-  const objects = new MemoryObjectStore();
-  const deadLetters = new MemoryDeadLetterSink();
-  const metrics = new MemoryMetricsSink();
-  const clock = new ManualClock(1_000);
-  const executor = new BatchExecutor({
-    pipeline: counting,
-    namespace: 'wc',
-    state,
-    ledger,
-    writeAheadLog: new WriteAheadLog(objects, 'wc'),
-    deadLetters,
-    metrics,
-    clock,
-    print: () => undefined,
-  });
-  const counts = async () =>
-    Object.fromEntries([...(await state.scan('counts'))].map(([key, count]) => [JSON.parse(key), count]));
-  return { executor, batches, deadLetters, metrics, ledger, clock, counts };
-}
+import { wordCountWorld } from '../../test/factories/word-count-world';
 
 describe('Class: BatchExecutor', () => {
   describe('Method: processPartition', () => {

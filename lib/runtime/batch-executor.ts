@@ -27,9 +27,15 @@ import {
 } from '../ledger';
 import type { MetricsSink } from '../metrics';
 import type { DeadLetterSink } from '../sinks';
+import type { MalformedEnvelope } from '../sources';
 import { fireQuietly, TimeoutTimers, type WindowFirer, type WindowProgressStore } from '../windows';
 import type { KeyedStateStore } from '../state';
-import { printToStdout, sendDeadLetters, toDeadLetterEntries } from './dead-letters';
+import {
+  printToStdout,
+  sendDeadLetters,
+  toDeadLetterEntries,
+  toEnvelopeDeadLetterEntries,
+} from './dead-letters';
 import type { ReferenceProvider, ReferenceVersions, VersionedReferenceResolver } from './reference-provider';
 import { FencedStateBackend } from './fenced-state-backend';
 
@@ -123,6 +129,46 @@ export interface BatchExecutorOptions {
   readonly tombstoneTtlSeconds?: number;
 }
 
+/** Options of {@link BatchExecutor.processPartition}. */
+export interface ProcessPartitionOptions {
+  /**
+   * The id the partition had in an older partition-id format (a Kinesis shard's bare shard id),
+   * when ledgers of that format may exist (the metadata checkpoint says so). A partition seen for the
+   * first time then adopts that ledger: it finishes its open claim under the old id (same batch id,
+   * write-ahead log and fencing marks as the attempt that claimed it), marks it moved, and continues
+   * from its committed offset and batch number, honouring the old id's fencing marks as its own.
+   *
+   * @default none: no older ledger is looked for
+   */
+  readonly legacyPartition?: string;
+}
+
+/**
+ * A delivery cannot belong to the partition's ledger: every record is at or below the committed
+ * offset, so it is not new, yet it reaches below the first offset the ledger ever claimed, so it is
+ * not a redelivery either. The usual cause is a stream deleted and recreated under the same name
+ * (same ARN, so the same partition id, but a new sequence of numbers); skipping would drop the
+ * records silently, so the batch fails and alarms fire until an operator decides.
+ */
+export class PartitionHistoryMismatchError extends SparklessError {
+  public constructor(
+    public readonly partition: string,
+    public readonly firstOffset: string,
+    public readonly originOffset: string,
+    public readonly committedOffset: string,
+    namespace: string,
+  ) {
+    super(
+      ErrorCode.PartitionHistoryMismatch,
+      `partition ${partition}: a delivery starting at offset ${firstOffset} is wholly at or below the committed offset ${committedOffset} ` +
+        `but below the first offset this ledger ever claimed (${originOffset}), so it is neither new nor a redelivery. ` +
+        `Was the stream deleted and recreated under the same name? Its records would be skipped silently, so the batch fails instead. ` +
+        `Process the new stream in a new state namespace (set stateNamespace / SPARKLESS_STATE_NAMESPACE to e.g. "${namespace}-v2"), ` +
+        `or, if these records were meant to be skipped, move the event source mapping past them.`,
+    );
+  }
+}
+
 /** What processing one partition's delivery did. */
 export interface PartitionResult {
   readonly partition: string;
@@ -190,6 +236,7 @@ export class BatchExecutor {
   public async processPartition(
     partition: string,
     records: readonly SourceRecord[],
+    options: ProcessPartitionOptions = {},
   ): Promise<PartitionResult> {
     const delivered = toInputRecords(records);
     const maxRetries = this.options.maxLedgerRetries ?? 20;
@@ -197,6 +244,12 @@ export class BatchExecutor {
     let deadLetters = 0;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       let ledger = await this.options.ledger.read(partition);
+      if (ledger.version === 0 && options.legacyPartition !== undefined) {
+        const step = await this.adoptLegacyLedger(partition, options.legacyPartition);
+        deadLetters += step.deadLetters;
+        batchesCommitted += step.batchesCommitted;
+        if (step.changed) continue;
+      }
       if (ledger.version === 0 && this.options.windowProgress !== undefined) {
         await this.register(partition, this.options.windowProgress);
         continue;
@@ -216,6 +269,7 @@ export class BatchExecutor {
       const first = fresh[0];
       const last = fresh[fresh.length - 1];
       if (first === undefined || last === undefined) {
+        this.assertRedelivery(partition, ledger, delivered[0]);
         return this.result(partition, ledger, batchesCommitted, skippedRecords, deadLetters);
       }
       const batch: OpenBatch = {
@@ -227,7 +281,15 @@ export class BatchExecutor {
       };
       const references = await this.currentReferences();
       await this.options.writeAheadLog.write(batch.walKey, fresh, references.versions);
-      const claimed: LedgerEntry = { ...ledger, version: ledger.version + 1, open: batch };
+      const claimed: LedgerEntry = {
+        ...ledger,
+        version: ledger.version + 1,
+        open: batch,
+        // The first claim of a ledger with no history fixes its origin (see assertRedelivery).
+        ...(ledger.originOffsetKey === undefined && ledger.committedOffsetKey === undefined
+          ? { originOffsetKey: first.offsetKey }
+          : {}),
+      };
       if (!(await this.options.ledger.write(partition, claimed, ledger.version))) continue;
       const outcome = await this.runBatch(partition, claimed, batch, fresh, references, false);
       deadLetters += outcome.deadLetters;
@@ -240,6 +302,105 @@ export class BatchExecutor {
     throw new SparklessError(
       ErrorCode.LedgerConflictRetriesExhausted,
       `partition ${partition}: the ledger changed under ${maxRetries + 1} attempts in a row; the batch will be retried`,
+    );
+  }
+
+  /**
+   * Dead-letters records whose envelope could not be read (they never reach a batch). Their ids are
+   * deterministic, so a redelivery rewrites the same entries; a failed write throws, and the caller
+   * fails the delivery so that it is retried.
+   */
+  public async deadLetterEnvelopes(envelopes: readonly MalformedEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const { pipeline, namespace } = this.options;
+    await this.options.deadLetters.send(
+      toEnvelopeDeadLetterEntries(envelopes, { pipeline: pipeline.name, namespace }),
+    );
+    for (const envelope of envelopes) {
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'malformed record dead-lettered',
+          deadLetter: envelope.id,
+          error: describeError(envelope.error),
+        }),
+      );
+    }
+  }
+
+  /**
+   * One step of adopting the ledger `legacy` had in an older partition-id format (see
+   * {@link ProcessPartitionOptions.legacyPartition}); `changed` when it wrote something, and the
+   * caller reads the ledger again. Every step is a compare-and-set, so concurrent attempts (and
+   * late attempts of the old code on the old ledger) take turns instead of racing.
+   */
+  private async adoptLegacyLedger(
+    partition: string,
+    legacy: string,
+  ): Promise<{ changed: boolean; batchesCommitted: number; deadLetters: number }> {
+    const unchanged = { changed: false, batchesCommitted: 0, deadLetters: 0 };
+    const old = await this.options.ledger.read(legacy);
+    if (old.version === 0) return unchanged;
+    if (old.movedTo !== undefined && old.movedTo !== partition) {
+      // Two streams shared this shard id's ledger under the old format; the first to upgrade took it.
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'the old ledger of this shard id was adopted by another stream; starting a new ledger',
+          partition,
+          legacyPartition: legacy,
+          adoptedBy: old.movedTo,
+        }),
+      );
+      return unchanged;
+    }
+    if (old.movedTo === undefined && old.open !== undefined) {
+      // Finish the old claim as the old code would: its batch id, log and fencing marks are the old id's.
+      const replay = await this.options.writeAheadLog.read(old.open.walKey);
+      const references = await this.pinnedReferences(replay.references);
+      const outcome = await this.runBatch(legacy, old, old.open, replay.records, references, true);
+      const committed = await this.commit(legacy, old, old.open, outcome.maxEventTime);
+      return {
+        changed: true,
+        batchesCommitted: committed === undefined ? 0 : 1,
+        deadLetters: outcome.deadLetters,
+      };
+    }
+    if (old.movedTo === undefined) {
+      await this.options.ledger.write(
+        legacy,
+        { ...old, version: old.version + 1, movedTo: partition },
+        old.version,
+      );
+      return { ...unchanged, changed: true };
+    }
+    const adopted: LedgerEntry = {
+      ...old,
+      version: 1,
+      open: undefined,
+      movedTo: undefined,
+      migratedFrom: legacy,
+      lastActiveAt: this.clock.now(),
+    };
+    await this.options.ledger.write(partition, adopted, 0);
+    return { ...unchanged, changed: true };
+  }
+
+  /**
+   * Refuses a delivery with no new record that reaches below the ledger's origin: it cannot be a
+   * redelivery (see {@link PartitionHistoryMismatchError}). Ledgers without an origin (adopted from
+   * the older format) cannot tell and accept it.
+   */
+  private assertRedelivery(partition: string, ledger: LedgerEntry, first: InputRecord | undefined): void {
+    const origin = ledger.originOffsetKey;
+    if (first === undefined || origin === undefined || ledger.committedOffsetKey === undefined) return;
+    if (first.offsetKey >= origin) return;
+    throw new PartitionHistoryMismatchError(
+      partition,
+      first.offset,
+      decodeOffsetKey(origin),
+      decodeOffsetKey(ledger.committedOffsetKey),
+      this.options.namespace,
     );
   }
 
@@ -280,6 +441,9 @@ export class BatchExecutor {
     const started = this.clock.now();
     const state = new FencedStateBackend({
       store: this.options.state,
+      ...(ledger.migratedFrom === undefined
+        ? {}
+        : { markAliases: new Map([[partition, ledger.migratedFrom]]) }),
       now: () => this.clock.now(),
       writeConcurrency: this.options.stateWriteConcurrency,
       tombstoneTtlSeconds: this.options.tombstoneTtlSeconds,

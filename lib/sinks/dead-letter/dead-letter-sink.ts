@@ -7,9 +7,14 @@ export interface DeadLetterEntry {
   readonly id: string;
   readonly pipeline: string;
   readonly namespace: string;
-  /** `record`: a source record, with its original bytes; `element`: a value downstream of state. */
-  readonly kind: 'record' | 'element';
+  /**
+   * `record`: a source record, with its original bytes; `element`: a value downstream of state;
+   * `envelope`: an event record whose envelope could not be read, with its JSON as `data`.
+   */
+  readonly kind: 'record' | 'element' | 'envelope';
+  /** The batch of the failure; empty for `envelope` entries (they never reach a batch). */
   readonly batchId: string;
+  /** The partition id; `unattributed` for an `envelope` entry whose partition cannot be told. */
   readonly partition: string;
   /** The stage whose code failed, e.g. `map#1`. */
   readonly stage: string;
@@ -17,11 +22,11 @@ export interface DeadLetterEntry {
   readonly errorCode: string;
   /** The error's message, with its cause chain. */
   readonly reason: string;
-  /** The record's offset (decimal), for `record` entries. */
+  /** The record's offset (decimal), for `record` entries and `envelope` entries that carry a usable one. */
   readonly offset?: string;
   /** The record's partition key, for `record` entries. */
   readonly key?: string;
-  /** The record's original bytes, base64, for `record` entries. */
+  /** The record's original bytes, base64, for `record` entries; the envelope's JSON (UTF-8), base64, for `envelope` entries. */
   readonly data?: string;
   /** The record's arrival time (epoch ms), for `record` entries. */
   readonly arrivalTime?: number;
