@@ -5,8 +5,8 @@ import { type AwsClients, createAwsClients } from '../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { createPipelineReaders } from '../../localstack/runner/pipeline-readers';
 import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
+import { kinesisEnvelope as textEnvelope } from '../../test/factories/kinesis-events';
 import scheduledEvent from '../../test/fixtures/published/sam-cloudwatch-scheduled-event.json';
-import oneRecord from '../../test/fixtures/published/powertools-kinesis-stream-one-record.json';
 import { createKinesisHandler } from './kinesis-handler';
 
 const TABLE = 'envelopes-test';
@@ -15,19 +15,6 @@ const environment = (namespace: string) => ({
   SPARKLESS_CHECKPOINT_BUCKET: TABLE,
   SPARKLESS_STATE_NAMESPACE: namespace,
 });
-
-type Envelope = KinesisStreamEvent['Records'][number];
-
-/** The published Powertools record, with `text` as its data and the `n`-th sequence number after it. */
-function textEnvelope(text: string, n: number): Envelope {
-  const template = oneRecord.Records[0] as Envelope;
-  const sequenceNumber = (BigInt(template.kinesis.sequenceNumber) + BigInt(n)).toString();
-  return {
-    ...template,
-    eventID: `shardId-000000000006:${sequenceNumber}`,
-    kinesis: { ...template.kinesis, sequenceNumber, data: Buffer.from(text).toString('base64') },
-  };
-}
 
 describe('Function: createKinesisHandler (malformed envelopes, emulators over HTTP)', () => {
   let stack: EmbeddedStack;

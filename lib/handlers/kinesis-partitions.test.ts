@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitWords, statefulWordCount } from '../../functions/pipelines/stateful-word-count';
+import { type AwsClients, createAwsClients } from '../../localstack/clients';
+import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
+import { createPipelineReaders } from '../../localstack/runner/pipeline-readers';
+import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
+import { kinesisTextEvent } from '../../test/factories/kinesis-events';
+import { CheckpointManager, WriteAheadLog } from '../checkpoint';
+import { DynamoDbPartitionLedgerStore } from '../ledger';
+import { BatchExecutor } from '../runtime';
+import { ObjectStoreDeadLetterSink } from '../sinks';
+import { kinesisPartitionId } from '../sources';
+import { DynamoDbKeyedStateStore, type KeyedStateStore } from '../state';
+import { putJson, S3ObjectStore } from '../storage';
+import { createKinesisHandler } from './kinesis-handler';
+
+const TABLE = 'partitions-test';
+const STREAM_A = 'arn:aws:kinesis:us-east-2:123456789012:stream/lambda-stream';
+const STREAM_B = 'arn:aws:kinesis:us-east-2:210987654321:stream/lambda-stream';
+const LINES = ['to be', 'or not', 'to be', 'that is', 'the question', 'to be'];
+
+/** What a plain count of `lines` gives. */
+function plainCount(lines: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const word of lines.flatMap(splitWords)) out[word] = (out[word] ?? 0) + 1;
+  return out;
+}
+
+describe('Function: createKinesisHandler (partition identity, emulators over HTTP)', () => {
+  let stack: EmbeddedStack;
+  let clients: AwsClients;
+
+  beforeAll(async () => {
+    stack = await startEmbeddedStack({ port: 0, persist: false });
+    clients = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
+    await ensureStateTable(clients.dynamodb, TABLE);
+    await ensureBucket(clients.s3, TABLE);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const setUp = (namespace: string) => {
+    const environment = {
+      SPARKLESS_STATE_TABLE: TABLE,
+      SPARKLESS_CHECKPOINT_BUCKET: TABLE,
+      SPARKLESS_STATE_NAMESPACE: namespace,
+    };
+    const handler = createKinesisHandler(statefulWordCount, {
+      clients,
+      environment,
+      print: () => undefined,
+      metrics: { record: () => undefined },
+    });
+    const readers = createPipelineReaders({ ...clients, tableName: TABLE, bucket: TABLE, namespace });
+    const counts = async () => Object.fromEntries(await readers.readState('global-word-counts'));
+    const table = { client: clients.dynamodb, tableName: TABLE, namespace };
+    return { handler, counts, table, objects: new S3ObjectStore({ client: clients.s3, bucket: TABLE }) };
+  };
+
+  it("counts the same shard of two streams apart, even when the second stream's sequence numbers are lower", async () => {
+    // Prepare: one function reads two streams (here in two accounts); both have shardId-000000000006
+    const { handler, counts } = setUp('two-streams');
+
+    // Act
+    const a = await handler(kinesisTextEvent(LINES.slice(0, 3), 100, { eventSourceArn: STREAM_A }));
+    const b = await handler(kinesisTextEvent(LINES.slice(3), 0, { eventSourceArn: STREAM_B }));
+
+    // Assess: nothing of stream B was skipped as "already committed" by stream A's ledger
+    expect([a, b]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(await counts()).toEqual(plainCount(LINES));
+  });
+
+  it('upgrades a namespace of the shard-id release: its open claim, marks and counts carry over exactly', async () => {
+    // Prepare: the release before wrote a format-2 checkpoint and named the partition by its shard id
+    const { handler, counts, table, objects } = setUp('upgrade');
+    const legacy = 'shardId-000000000006';
+    const checkpoint = new CheckpointManager(objects, 'upgrade');
+    await putJson(objects, checkpoint.metadataKey, {
+      formatVersion: 2,
+      pipeline: statefulWordCount.name,
+      namespace: 'upgrade',
+      planFingerprint: statefulWordCount.plan.fingerprint,
+      statefulOperators: statefulWordCount.plan.statefulOperators,
+      codeVersion: 'old',
+      config: {},
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    // Prepare: it committed lines 0-1, then claimed lines 2-3 and crashed after the first state write
+    const state = new DynamoDbKeyedStateStore(table);
+    let writesLeft = Number.POSITIVE_INFINITY;
+    const crashing: KeyedStateStore = {
+      getMany: (...args) => state.getMany(...args),
+      get: (...args) => state.get(...args),
+      queryGroup: (...args) => state.queryGroup(...args),
+      scan: (...args) => state.scan(...args),
+      put: async (...args) => {
+        if (writesLeft-- <= 0) throw new Error('crash');
+        return state.put(...args);
+      },
+    };
+    const oldRelease = new BatchExecutor({
+      pipeline: statefulWordCount,
+      namespace: 'upgrade',
+      state: crashing,
+      ledger: new DynamoDbPartitionLedgerStore(table),
+      writeAheadLog: new WriteAheadLog(objects, 'upgrade'),
+      deadLetters: new ObjectStoreDeadLetterSink(objects, 'upgrade'),
+      print: () => undefined,
+    });
+    const oldRecords = (first: number, last: number) =>
+      kinesisTextEvent(LINES, 0)
+        .Records.slice(first, last + 1)
+        .map((record, i) => ({
+          partition: legacy,
+          offset: record.kinesis.sequenceNumber,
+          key: record.kinesis.partitionKey,
+          value: new TextEncoder().encode(LINES[first + i]),
+          arrivalTime: 1_545_084_650_987,
+        }));
+    await oldRelease.processPartition(legacy, oldRecords(0, 1));
+    writesLeft = 1;
+    await expect(oldRelease.processPartition(legacy, oldRecords(2, 3))).rejects.toThrow(/crash/);
+
+    // Act: the new release gets Lambda's retry with two more lines, then a redelivery of everything
+    const retry = await handler(kinesisTextEvent(LINES.slice(2), 2));
+    const redelivery = await handler(kinesisTextEvent(LINES, 0));
+
+    // Assess: every line counted exactly once
+    expect([retry, redelivery]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(await counts()).toEqual(plainCount(LINES));
+    // Assess: the old ledger moved to the stream-and-shard id, and the checkpoint remembers the old format
+    const ledgers = new DynamoDbPartitionLedgerStore(table);
+    const partition = kinesisPartitionId(STREAM_A, legacy);
+    expect(await ledgers.read(legacy)).toMatchObject({ movedTo: partition, open: undefined });
+    expect(await ledgers.read(partition)).toMatchObject({ migratedFrom: legacy, nextBatchNumber: 3 });
+    expect([...(await ledgers.readAll()).keys()]).toEqual([partition]);
+    expect(
+      await checkpoint.getOrCreate(statefulWordCount.plan, { codeVersion: 'later', config: {}, now: 2 }),
+    ).toMatchObject({
+      formatVersion: 3,
+      partitionIdFormat: 'stream-shard',
+      legacyPartitionIdFormat: 'shard-id',
+    });
+  });
+});
