@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitWords } from '../../functions/pipelines/stateful-word-count';
 import { textRecords } from '../../test/factories/records';
-import { wordCountWorld } from '../../test/factories/word-count-world';
+import { plainWordCount, wordCountWorld } from '../../test/factories/word-count-world';
 import { encodeOffsetKey, ErrorCode, type SourceRecord } from '../core';
 import { EMPTY_LEDGER } from '../ledger';
 import { PartitionHistoryMismatchError } from './batch-executor';
@@ -11,13 +10,6 @@ const LEGACY = 'shardId-000000000000';
 /** The partition's id in the stream-and-shard format. */
 const PARTITION = 'd7022eb14f26.0';
 const LINES = ['a b', 'b c', 'a a', 'c d', 'd a', 'b b'];
-
-/** What a plain count of `lines` gives. */
-function plainCount(lines: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const word of lines.flatMap(splitWords)) out[word] = (out[word] ?? 0) + 1;
-  return out;
-}
 
 const records = (partition: string, first: number, last: number): SourceRecord[] =>
   textRecords(LINES, { partition }).slice(first, last + 1);
@@ -40,7 +32,7 @@ describe('Class: BatchExecutor (partition ids of an older format)', () => {
     await w.executor.processPartition(PARTITION, records(PARTITION, 0, 5), { legacyPartition: LEGACY });
 
     // Assess: every line counted once; the open claim kept its old batch id; numbering continues
-    expect(await w.counts()).toEqual(plainCount(LINES));
+    expect(await w.counts()).toEqual(plainWordCount(LINES));
     expect(upgraded).toMatchObject({ batchesCommitted: 2, skippedRecords: 2 });
     expect(w.batches.map((batch) => batch.context.batchId)).toEqual([
       `${LEGACY}/0`,
@@ -66,7 +58,7 @@ describe('Class: BatchExecutor (partition ids of an older format)', () => {
     await w.executor.processPartition(PARTITION, records(PARTITION, 0, 5));
 
     // Assess
-    expect(await w.counts()).not.toEqual(plainCount(LINES));
+    expect(await w.counts()).not.toEqual(plainWordCount(LINES));
   });
 
   it("honours the old id's fencing marks on state items even where its ledger is behind them", async () => {
@@ -86,7 +78,7 @@ describe('Class: BatchExecutor (partition ids of an older format)', () => {
     await w.executor.processPartition(PARTITION, records(PARTITION, 2, 5), { legacyPartition: LEGACY });
 
     // Assess: lines 2-3 were fenced by the old id's marks, lines 4-5 folded
-    expect(await w.counts()).toEqual(plainCount(LINES));
+    expect(await w.counts()).toEqual(plainWordCount(LINES));
   });
 });
 
@@ -103,7 +95,7 @@ describe('Class: BatchExecutor (history check)', () => {
     await expect(foreign).rejects.toBeInstanceOf(PartitionHistoryMismatchError);
     await expect(foreign).rejects.toMatchObject({ code: ErrorCode.PartitionHistoryMismatch });
     await expect(foreign).rejects.toThrow(/deleted and recreated.*SPARKLESS_STATE_NAMESPACE/);
-    expect(await w.counts()).toEqual(plainCount(LINES.slice(3)));
+    expect(await w.counts()).toEqual(plainWordCount(LINES.slice(3)));
   });
 
   it('still skips true redeliveries, whole or cut, of what the ledger claimed', async () => {
@@ -119,6 +111,6 @@ describe('Class: BatchExecutor (history check)', () => {
     // Assess
     expect(whole).toMatchObject({ batchesCommitted: 0, skippedRecords: 3 });
     expect(cut).toMatchObject({ batchesCommitted: 0, skippedRecords: 1 });
-    expect(await w.counts()).toEqual(plainCount(LINES.slice(3)));
+    expect(await w.counts()).toEqual(plainWordCount(LINES.slice(3)));
   });
 });

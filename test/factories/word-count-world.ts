@@ -56,3 +56,10 @@ export function wordCountWorld(
   const failNextBatch = () => void (failures = 1);
   return { executor, batches, deadLetters, metrics, state, ledger, clock, counts, failNextBatch };
 }
+
+/** What a plain count of the words of `lines` gives: the reference every exactly-once count must equal. */
+export function plainWordCount(lines: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const word of lines.flatMap(splitWords)) out[word] = (out[word] ?? 0) + 1;
+  return out;
+}
