@@ -50,3 +50,8 @@ export function malformedEnvelope(
     json: new Uint8Array(json.buffer, json.byteOffset, json.length),
   };
 }
+
+/** Whether an envelope field is a JSON object (not null, not an array). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

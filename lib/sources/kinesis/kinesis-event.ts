@@ -1,5 +1,5 @@
 import { InvalidConfigurationError, MalformedEnvelopeError, type SourceRecord } from '../../core';
-import { type MalformedEnvelope, malformedEnvelope } from '../malformed-envelope';
+import { isJsonObject, type MalformedEnvelope, malformedEnvelope } from '../malformed-envelope';
 import { isShardId, kinesisPartitionId } from './partition-id';
 import { decodeStrictBase64 } from './strict-base64';
 
@@ -74,7 +74,7 @@ type ReadRecord =
   | { readonly error: MalformedEnvelopeError; readonly partition?: string; readonly offset?: string };
 
 function readRecord(record: unknown): ReadRecord {
-  if (!isObject(record)) return { error: new MalformedEnvelopeError('record', 'is not an object') };
+  if (!isJsonObject(record)) return { error: new MalformedEnvelopeError('record', 'is not an object') };
   const { eventSourceARN, eventID, kinesis } = record;
   if (typeof eventSourceARN !== 'string' || eventSourceARN === '') {
     return { error: new MalformedEnvelopeError('eventSourceARN', 'is missing: the stream cannot be told') };
@@ -93,7 +93,8 @@ function readRecord(record: unknown): ReadRecord {
     };
   }
   const partition = kinesisPartitionId(eventSourceARN, shardId);
-  if (!isObject(kinesis)) return { error: new MalformedEnvelopeError('kinesis', 'is missing'), partition };
+  if (!isJsonObject(kinesis))
+    return { error: new MalformedEnvelopeError('kinesis', 'is missing'), partition };
   const { sequenceNumber, data, approximateArrivalTimestamp, partitionKey } = kinesis;
   if (typeof sequenceNumber !== 'string' || !SEQUENCE_NUMBER.test(sequenceNumber)) {
     return {
@@ -147,8 +148,4 @@ function readRecord(record: unknown): ReadRecord {
       arrivalTime: Math.round(approximateArrivalTimestamp * 1000),
     },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
