@@ -137,6 +137,23 @@ describe('Function: createKinesisHandler (envelopes and partition identity, emul
       expect(await counts()).toEqual(plainWordCount(LINES));
     });
 
+    it('reports a delivery that cannot belong to the ledger (a stream recreated with lower sequence numbers) as failed, skipping nothing', async () => {
+      // Prepare: the stream's first life delivered lines 0-2 at sequence numbers +100...
+      const { handler, counts } = setUp('recreated');
+      await handler(kinesisTextEvent(LINES.slice(0, 3), 100));
+
+      // Act: ...the recreated stream (same ARN, so the same partition id) starts lower
+      const response = await handler(kinesisTextEvent(LINES.slice(3), 0));
+
+      // Assess: Lambda is told to retry from the first record (alarms fire) instead of dropping it
+      expect(response).toEqual({
+        batchItemFailures: [
+          { itemIdentifier: kinesisTextEvent(LINES.slice(3), 0).Records[0]?.kinesis.sequenceNumber },
+        ],
+      });
+      expect(await counts()).toEqual(plainWordCount(LINES.slice(0, 3)));
+    });
+
     it('upgrades a namespace of the shard-id release: its open claim, marks and counts carry over exactly', async () => {
       // Prepare: the release before wrote a format-2 checkpoint and named the partition by its shard id
       const { handler, counts, table, objects } = setUp('upgrade');
