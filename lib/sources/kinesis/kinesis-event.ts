@@ -46,8 +46,19 @@ export function parseKinesisEvent(event: unknown): KinesisDelivery {
   }
   const shards = new Map<string, KinesisShardDelivery>();
   const malformed: MalformedEnvelope[] = [];
+  // An event holds one shard's records (Lambda batches per shard): hash its stream ARN once.
+  const partitionIds = new Map<string, string>();
+  const partitionOf = (eventSourceArn: string, shardId: string): string => {
+    const key = `${shardId} ${eventSourceArn}`;
+    let id = partitionIds.get(key);
+    if (id === undefined) {
+      id = kinesisPartitionId(eventSourceArn, shardId);
+      partitionIds.set(key, id);
+    }
+    return id;
+  };
   for (const record of records) {
-    const read = readRecord(record);
+    const read = readRecord(record, partitionOf);
     if ('error' in read) {
       malformed.push(malformedEnvelope(record, read.error, read));
       continue;
@@ -73,7 +84,10 @@ type ReadRecord =
     }
   | { readonly error: MalformedEnvelopeError; readonly partition?: string; readonly offset?: string };
 
-function readRecord(record: unknown): ReadRecord {
+function readRecord(
+  record: unknown,
+  partitionOf: (eventSourceArn: string, shardId: string) => string,
+): ReadRecord {
   if (!isJsonObject(record)) return { error: new MalformedEnvelopeError('record', 'is not an object') };
   const { eventSourceARN, eventID, kinesis } = record;
   if (typeof eventSourceARN !== 'string' || eventSourceARN === '') {
@@ -92,7 +106,7 @@ function readRecord(record: unknown): ReadRecord {
       ),
     };
   }
-  const partition = kinesisPartitionId(eventSourceARN, shardId);
+  const partition = partitionOf(eventSourceARN, shardId);
   if (!isJsonObject(kinesis))
     return { error: new MalformedEnvelopeError('kinesis', 'is missing'), partition };
   const { sequenceNumber, data, approximateArrivalTimestamp, partitionKey } = kinesis;
