@@ -61,6 +61,7 @@ export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
     if (next.eventTimeFloor !== undefined) item.eventTimeFloor = { N: String(next.eventTimeFloor) };
     if (next.lastActiveAt !== undefined) item.lastActiveAt = { N: String(next.lastActiveAt) };
     if (next.originOffsetKey !== undefined) item.origin = { S: next.originOffsetKey };
+    if (next.maxArrivalTime !== undefined) item.maxArrivalTime = { N: String(next.maxArrivalTime) };
     if (next.movedTo !== undefined) item.movedTo = { S: next.movedTo };
     if (next.migratedFrom !== undefined) item.migratedFrom = { S: next.migratedFrom };
     const names: Record<string, string> = { '#v': Attr.version };
@@ -148,6 +149,9 @@ function toEntry(item: Item): LedgerEntry {
     eventTimeFloor: readNumber(item, 'eventTimeFloor'),
     lastActiveAt: readNumber(item, 'lastActiveAt'),
     ...optionalString(item, 'origin', 'originOffsetKey'),
+    ...(readNumber(item, 'maxArrivalTime') === undefined
+      ? {}
+      : { maxArrivalTime: readNumber(item, 'maxArrivalTime') }),
     ...optionalString(item, 'movedTo', 'movedTo'),
     ...optionalString(item, 'migratedFrom', 'migratedFrom'),
     open:

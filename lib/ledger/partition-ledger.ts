@@ -46,6 +46,13 @@ export interface LedgerEntry {
    */
   readonly originOffsetKey?: string;
   /**
+   * The latest arrival time (epoch ms) of the records this ledger committed, kept once it knows its
+   * origin: a record at or below the committed offset that arrived later cannot be a redelivery.
+   *
+   * @default absent: nothing committed yet, or no origin known
+   */
+  readonly maxArrivalTime?: number;
+  /**
    * Set on a ledger of an older partition-id format once the partition with this id has adopted it:
    * the ledger is kept (so a late attempt of the old code still sees its committed offset) but no
    * longer counts as a partition ({@link PartitionLedgerStore.readAll} leaves it out).

@@ -129,6 +129,15 @@ export interface BatchExecutorOptions {
   readonly tombstoneTtlSeconds?: number;
 }
 
+/** What running one batch produced, for its commit. */
+interface BatchOutcome {
+  readonly deadLetters: number;
+  /** The latest event time of a windowed operator's input in the batch, if any. */
+  readonly maxEventTime: number | undefined;
+  /** The latest arrival time of the batch's records. */
+  readonly maxArrivalTime: number;
+}
+
 /** Options of {@link BatchExecutor.processPartition}. */
 export interface ProcessPartitionOptions {
   /**
@@ -144,25 +153,32 @@ export interface ProcessPartitionOptions {
 }
 
 /**
- * A delivery cannot belong to the partition's ledger: every record is at or below the committed
- * offset, so it is not new, yet it reaches below the first offset the ledger ever claimed, so it is
- * not a redelivery either. The usual cause is a stream deleted and recreated under the same name
- * (same ARN, so the same partition id, but a new sequence of numbers); skipping would drop the
- * records silently, so the batch fails and alarms fire until an operator decides.
+ * A delivered record cannot belong to the partition's ledger: it is at or below the committed offset,
+ * so it would be skipped as done, yet the ledger never claimed it: it lies below the first offset the
+ * ledger ever claimed, or arrived later than anything the ledger committed. The usual cause is a
+ * stream deleted and recreated under the same name (same ARN, so the same partition id, but a new
+ * run of sequence numbers); skipping would drop its records silently, so the batch fails (Lambda
+ * retries it, alarms fire) until an operator decides.
  */
 export class PartitionHistoryMismatchError extends SparklessError {
   public constructor(
     public readonly partition: string,
-    public readonly firstOffset: string,
-    public readonly originOffset: string,
-    public readonly committedOffset: string,
+    public readonly record: Pick<SourceRecord, 'offset' | 'arrivalTime'>,
+    public readonly ledger: {
+      readonly origin: string;
+      readonly committed: string;
+      readonly maxArrivalTime: number | undefined;
+    },
     namespace: string,
   ) {
     super(
       ErrorCode.PartitionHistoryMismatch,
-      `partition ${partition}: a delivery starting at offset ${firstOffset} is wholly at or below the committed offset ${committedOffset} ` +
-        `but below the first offset this ledger ever claimed (${originOffset}), so it is neither new nor a redelivery. ` +
-        `Was the stream deleted and recreated under the same name? Its records would be skipped silently, so the batch fails instead. ` +
+      `partition ${partition}: record ${record.offset} (arrived ${new Date(record.arrivalTime).toISOString()}) is at or below the committed offset ${ledger.committed}, ` +
+        `but this ledger never claimed it: its history starts at ${ledger.origin}` +
+        (ledger.maxArrivalTime === undefined
+          ? ''
+          : ` and nothing it committed arrived after ${new Date(ledger.maxArrivalTime).toISOString()}`) +
+        `. Was the stream deleted and recreated under the same name? Its records would be skipped silently, so the batch fails instead. ` +
         `Process the new stream in a new state namespace (set stateNamespace / SPARKLESS_STATE_NAMESPACE to e.g. "${namespace}-v2"), ` +
         `or, if these records were meant to be skipped, move the event source mapping past them.`,
     );
@@ -259,7 +275,7 @@ export class BatchExecutor {
         const references = await this.pinnedReferences(replay.references);
         const outcome = await this.runBatch(partition, ledger, ledger.open, replay.records, references, true);
         deadLetters += outcome.deadLetters;
-        const committed = await this.commit(partition, ledger, ledger.open, outcome.maxEventTime);
+        const committed = await this.commit(partition, ledger, ledger.open, outcome);
         if (committed === undefined) continue;
         batchesCommitted++;
         ledger = committed;
@@ -268,8 +284,8 @@ export class BatchExecutor {
       const skippedRecords = delivered.length - fresh.length;
       const first = fresh[0];
       const last = fresh[fresh.length - 1];
+      this.assertRedeliveries(partition, ledger, delivered, fresh.length);
       if (first === undefined || last === undefined) {
-        this.assertRedelivery(partition, ledger, delivered[0]);
         return this.result(partition, ledger, batchesCommitted, skippedRecords, deadLetters);
       }
       const batch: OpenBatch = {
@@ -293,7 +309,7 @@ export class BatchExecutor {
       if (!(await this.options.ledger.write(partition, claimed, ledger.version))) continue;
       const outcome = await this.runBatch(partition, claimed, batch, fresh, references, false);
       deadLetters += outcome.deadLetters;
-      const committed = await this.commit(partition, claimed, batch, outcome.maxEventTime);
+      const committed = await this.commit(partition, claimed, batch, outcome);
       if (committed === undefined) continue;
       batchesCommitted++;
       if (this.options.windowFirer !== undefined) await fireQuietly(this.options.windowFirer);
@@ -359,7 +375,7 @@ export class BatchExecutor {
       const replay = await this.options.writeAheadLog.read(old.open.walKey);
       const references = await this.pinnedReferences(replay.references);
       const outcome = await this.runBatch(legacy, old, old.open, replay.records, references, true);
-      const committed = await this.commit(legacy, old, old.open, outcome.maxEventTime);
+      const committed = await this.commit(legacy, old, old.open, outcome);
       return {
         changed: true,
         batchesCommitted: committed === undefined ? 0 : 1,
@@ -387,19 +403,30 @@ export class BatchExecutor {
   }
 
   /**
-   * Refuses a delivery with no new record that reaches below the ledger's origin: it cannot be a
-   * redelivery (see {@link PartitionHistoryMismatchError}). Ledgers without an origin (adopted from
-   * the older format) cannot tell and accept it.
+   * Refuses records at or below the committed offset (skipped as already done) that cannot have
+   * been claimed by this ledger: below the first offset it ever claimed, or arrived later than
+   * anything it committed (a record's arrival time is stored with it, so a redelivery has the one it
+   * was committed with). See {@link PartitionHistoryMismatchError}. Ledgers adopted from the older
+   * format do not know their origin and accept them.
    */
-  private assertRedelivery(partition: string, ledger: LedgerEntry, first: InputRecord | undefined): void {
-    const origin = ledger.originOffsetKey;
-    if (first === undefined || origin === undefined || ledger.committedOffsetKey === undefined) return;
-    if (first.offsetKey >= origin) return;
+  private assertRedeliveries(
+    partition: string,
+    ledger: LedgerEntry,
+    delivered: readonly InputRecord[],
+    freshCount: number,
+  ): void {
+    const { originOffsetKey: origin, committedOffsetKey: committed, maxArrivalTime } = ledger;
+    if (origin === undefined || committed === undefined || freshCount === delivered.length) return;
+    const foreign = delivered.find(
+      (record) =>
+        !isAfter(record.offsetKey, committed) &&
+        (record.offsetKey < origin || (maxArrivalTime !== undefined && record.arrivalTime > maxArrivalTime)),
+    );
+    if (foreign === undefined) return;
     throw new PartitionHistoryMismatchError(
       partition,
-      first.offset,
-      decodeOffsetKey(origin),
-      decodeOffsetKey(ledger.committedOffsetKey),
+      foreign,
+      { origin: decodeOffsetKey(origin), committed: decodeOffsetKey(committed), maxArrivalTime },
       this.options.namespace,
     );
   }
@@ -436,7 +463,7 @@ export class BatchExecutor {
     records: readonly InputRecord[],
     references: ReferenceResolver,
     replayed: boolean,
-  ): Promise<{ deadLetters: number; maxEventTime: number | undefined }> {
+  ): Promise<BatchOutcome> {
     const { pipeline, namespace } = this.options;
     const started = this.clock.now();
     const state = new FencedStateBackend({
@@ -496,7 +523,14 @@ export class BatchExecutor {
         batch.batchTime - Math.min(...records.map((record) => record.arrivalTime)),
       ),
     });
-    return { deadLetters: evaluation.deadLetters.length, maxEventTime: evaluation.maxEventTime };
+    return {
+      deadLetters: evaluation.deadLetters.length,
+      maxEventTime: evaluation.maxEventTime,
+      maxArrivalTime: records.reduce(
+        (max, record) => Math.max(max, record.arrivalTime),
+        Number.NEGATIVE_INFINITY,
+      ),
+    };
   }
 
   /** Indexes the panes the batch wrote (before the commit, so no fired window misses them) and keeps late data. */
@@ -541,8 +575,9 @@ export class BatchExecutor {
     partition: string,
     ledger: LedgerEntry,
     batch: OpenBatch,
-    batchMaxEventTime: number | undefined,
+    outcome: Pick<BatchOutcome, 'maxEventTime' | 'maxArrivalTime'>,
   ): Promise<LedgerEntry | undefined> {
+    const batchMaxEventTime = outcome.maxEventTime;
     const committed: LedgerEntry = {
       ...ledger,
       version: ledger.version + 1,
@@ -554,6 +589,15 @@ export class BatchExecutor {
           ? ledger.maxEventTime
           : Math.max(batchMaxEventTime, ledger.maxEventTime ?? Number.NEGATIVE_INFINITY),
       lastActiveAt: this.clock.now(),
+      // Only a ledger that knows its whole history (its origin) can bound the arrival of what it committed.
+      ...(ledger.originOffsetKey === undefined
+        ? {}
+        : {
+            maxArrivalTime: Math.max(
+              outcome.maxArrivalTime,
+              ledger.maxArrivalTime ?? Number.NEGATIVE_INFINITY,
+            ),
+          }),
     };
     if (!(await this.options.ledger.write(partition, committed, ledger.version))) return undefined;
     await this.snapshotOffsets(partition, committed);

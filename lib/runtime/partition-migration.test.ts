@@ -98,6 +98,32 @@ describe('Class: BatchExecutor (history check)', () => {
     expect(await w.counts()).toEqual(plainWordCount(LINES.slice(3)));
   });
 
+  it('fails loudly on records at or below the committed offset that arrived after everything the ledger committed', async () => {
+    // Prepare: lines 0-5 committed; the recreated stream's numbers fall inside that range, but its records are newer
+    const w = wordCountWorld();
+    await w.executor.processPartition(PARTITION, records(PARTITION, 0, 5));
+    const recreated = records(PARTITION, 2, 3).map((record) => ({
+      ...record,
+      arrivalTime: record.arrivalTime + 60_000,
+    }));
+    const beyond = {
+      ...(records(PARTITION, 5, 5)[0] as SourceRecord),
+      offset: '9'.repeat(60),
+      arrivalTime: 1_800_000_000_000,
+    };
+
+    // Act
+    const whole = w.executor.processPartition(PARTITION, recreated);
+    const mixed = w.executor.processPartition(PARTITION, [...recreated, beyond]);
+
+    // Assess: neither is skipped silently, and the mixed delivery's new record is not processed either
+    await expect(whole).rejects.toThrow(
+      /record \d+ \(arrived .*\) is at or below the committed offset.*never claimed it/,
+    );
+    await expect(mixed).rejects.toBeInstanceOf(PartitionHistoryMismatchError);
+    expect(await w.counts()).toEqual(plainWordCount(LINES));
+  });
+
   it('still skips true redeliveries, whole or cut, of what the ledger claimed', async () => {
     // Prepare
     const w = wordCountWorld();
