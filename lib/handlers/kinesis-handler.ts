@@ -61,7 +61,10 @@ export function createKinesisHandler(
     const batchItemFailures: KinesisStreamBatchResponse['batchItemFailures'] = [];
     for (const { partition, shardId, records } of delivery.shards) {
       try {
-        await executor.processPartition(partition, records, legacyIds ? { legacyPartition: shardId } : {});
+        await executor.processPartition(partition, records, {
+          checkHistory: true,
+          ...(legacyIds ? { legacyPartition: shardId } : {}),
+        });
       } catch (error) {
         const first = records[0];
         if (first !== undefined) batchItemFailures.push({ itemIdentifier: first.offset });

@@ -331,6 +331,27 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     );
   });
 
+  it('treats an identical re-upload (same ETag, later LastModified) as a redelivery, not as a foreign history', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const handler = createS3Handler(
+      linesPipeline('s3-handler-reupload', (batch) => {
+        seen.push(...batch.lines);
+      }),
+      { clients, environment: environment('reupload'), print: () => undefined },
+    );
+    const eTag = await upload('input/same.txt', 'once\n');
+    await handler(s3Event('input/same.txt', eTag));
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // LastModified has second precision
+
+    // Act
+    const again = await handler(s3Event('input/same.txt', await upload('input/same.txt', 'once\n')));
+
+    // Assess
+    expect(again.objects).toMatchObject([{ status: ObjectStatus.Processed, lines: 1, skippedLines: 1 }]);
+    expect(seen).toEqual(['once']);
+  });
+
   it('refuses an EventBridge scheduled event or a Kinesis batch with a message naming the tick input', async () => {
     // Prepare
     const handler = createS3Handler(

@@ -9,6 +9,8 @@ import { PartitionHistoryMismatchError } from './batch-executor';
 const LEGACY = 'shardId-000000000000';
 /** The partition's id in the stream-and-shard format. */
 const PARTITION = 'd7022eb14f26.0';
+/** The Kinesis handler's setting. */
+const HISTORY = { checkHistory: true } as const;
 const LINES = ['a b', 'b c', 'a a', 'c d', 'd a', 'b b'];
 
 const records = (partition: string, first: number, last: number): SourceRecord[] =>
@@ -86,10 +88,10 @@ describe('Class: BatchExecutor (history check)', () => {
   it('fails loudly on a delivery wholly at or below the committed offset that reaches below the first claimed offset', async () => {
     // Prepare: the ledger's history starts at line 3 (a stream recreated with lower sequence numbers delivers lines 0-2 next)
     const w = wordCountWorld();
-    await w.executor.processPartition(PARTITION, records(PARTITION, 3, 5));
+    await w.executor.processPartition(PARTITION, records(PARTITION, 3, 5), HISTORY);
 
     // Act
-    const foreign = w.executor.processPartition(PARTITION, records(PARTITION, 0, 2));
+    const foreign = w.executor.processPartition(PARTITION, records(PARTITION, 0, 2), HISTORY);
 
     // Assess
     await expect(foreign).rejects.toBeInstanceOf(PartitionHistoryMismatchError);
@@ -101,7 +103,7 @@ describe('Class: BatchExecutor (history check)', () => {
   it('fails loudly on records at or below the committed offset that arrived after everything the ledger committed', async () => {
     // Prepare: lines 0-5 committed; the recreated stream's numbers fall inside that range, but its records are newer
     const w = wordCountWorld();
-    await w.executor.processPartition(PARTITION, records(PARTITION, 0, 5));
+    await w.executor.processPartition(PARTITION, records(PARTITION, 0, 5), HISTORY);
     const recreated = records(PARTITION, 2, 3).map((record) => ({
       ...record,
       arrivalTime: record.arrivalTime + 60_000,
@@ -113,8 +115,8 @@ describe('Class: BatchExecutor (history check)', () => {
     };
 
     // Act
-    const whole = w.executor.processPartition(PARTITION, recreated);
-    const mixed = w.executor.processPartition(PARTITION, [...recreated, beyond]);
+    const whole = w.executor.processPartition(PARTITION, recreated, HISTORY);
+    const mixed = w.executor.processPartition(PARTITION, [...recreated, beyond], HISTORY);
 
     // Assess: neither is skipped silently, and the mixed delivery's new record is not processed either
     await expect(whole).rejects.toThrow(
@@ -127,12 +129,12 @@ describe('Class: BatchExecutor (history check)', () => {
   it('still skips true redeliveries, whole or cut, of what the ledger claimed', async () => {
     // Prepare
     const w = wordCountWorld();
-    await w.executor.processPartition(PARTITION, records(PARTITION, 3, 4));
-    await w.executor.processPartition(PARTITION, records(PARTITION, 5, 5));
+    await w.executor.processPartition(PARTITION, records(PARTITION, 3, 4), HISTORY);
+    await w.executor.processPartition(PARTITION, records(PARTITION, 5, 5), HISTORY);
 
     // Act
-    const whole = await w.executor.processPartition(PARTITION, records(PARTITION, 3, 5));
-    const cut = await w.executor.processPartition(PARTITION, records(PARTITION, 4, 4));
+    const whole = await w.executor.processPartition(PARTITION, records(PARTITION, 3, 5), HISTORY);
+    const cut = await w.executor.processPartition(PARTITION, records(PARTITION, 4, 4), HISTORY);
 
     // Assess
     expect(whole).toMatchObject({ batchesCommitted: 0, skippedRecords: 3 });
