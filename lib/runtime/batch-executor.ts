@@ -311,7 +311,7 @@ export class BatchExecutor {
         ...ledger,
         version: ledger.version + 1,
         open: batch,
-        // The first claim of a ledger with no history fixes its origin (see assertRedelivery).
+        // The first claim of a ledger with no history fixes its origin (see assertRedeliveries).
         ...(ledger.originOffsetKey === undefined && ledger.committedOffsetKey === undefined
           ? { originOffsetKey: first.offsetKey }
           : {}),
@@ -585,7 +585,7 @@ export class BatchExecutor {
     partition: string,
     ledger: LedgerEntry,
     batch: OpenBatch,
-    outcome: Pick<BatchOutcome, 'maxEventTime' | 'maxArrivalTime'>,
+    outcome: BatchOutcome,
   ): Promise<LedgerEntry | undefined> {
     const batchMaxEventTime = outcome.maxEventTime;
     const committed: LedgerEntry = {
@@ -600,7 +600,7 @@ export class BatchExecutor {
           : Math.max(batchMaxEventTime, ledger.maxEventTime ?? Number.NEGATIVE_INFINITY),
       lastActiveAt: this.clock.now(),
       // Only a ledger that knows its whole history (its origin) can bound the arrival of what it committed.
-      ...(ledger.originOffsetKey === undefined
+      ...(ledger.originOffsetKey === undefined || !Number.isFinite(outcome.maxArrivalTime)
         ? {}
         : {
             maxArrivalTime: Math.max(
