@@ -137,20 +137,23 @@ describe('Function: createKinesisHandler (envelopes and partition identity, emul
       expect(await counts()).toEqual(plainWordCount(LINES));
     });
 
-    it('reports a delivery that cannot belong to the ledger (a stream recreated with lower sequence numbers) as failed, skipping nothing', async () => {
-      // Prepare: the stream's first life delivered lines 0-2 at sequence numbers +100...
+    it('reports deliveries that cannot belong to the ledger (a recreated stream, numbered lower or inside the old range) as failed, skipping nothing', async () => {
+      // Prepare: the stream's first life delivered lines 0-2 at sequence numbers +100, +102, +104
       const { handler, counts } = setUp('recreated');
-      await handler(kinesisTextEvent(LINES.slice(0, 3), 100));
+      await handler(kinesisTextEvent(LINES.slice(0, 3), 100, { step: 2 }));
+      const later = { approximateArrivalTimestamp: 1_545_084_650.987 + 3600 };
 
-      // Act: ...the recreated stream (same ARN, so the same partition id) starts lower
-      const response = await handler(kinesisTextEvent(LINES.slice(3), 0));
+      // Act: the recreated stream (same ARN, so the same partition id) numbers its records lower, or in between
+      const lower = kinesisTextEvent(LINES.slice(3), 0, later);
+      const inside = kinesisTextEvent(LINES.slice(3, 4), 101, later);
+      const responses = [await handler(lower), await handler(inside)];
 
-      // Assess: Lambda is told to retry from the first record (alarms fire) instead of dropping it
-      expect(response).toEqual({
-        batchItemFailures: [
-          { itemIdentifier: kinesisTextEvent(LINES.slice(3), 0).Records[0]?.kinesis.sequenceNumber },
-        ],
-      });
+      // Assess: Lambda is told to retry from the first record (alarms fire) instead of dropping them
+      expect(responses).toEqual(
+        [lower, inside].map((event) => ({
+          batchItemFailures: [{ itemIdentifier: event.Records[0]?.kinesis.sequenceNumber }],
+        })),
+      );
       expect(await counts()).toEqual(plainWordCount(LINES.slice(0, 3)));
     });
 
