@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { malformedRecord, textRecords } from '../../test/factories/records';
 import { wordCountWorld } from '../../test/factories/word-count-world';
+import { parseKinesisEvent } from '../sources';
 
 describe('Class: BatchExecutor', () => {
   describe('Method: processPartition', () => {
@@ -91,6 +92,31 @@ describe('Class: BatchExecutor', () => {
       await world.executor.processPartition('shardId-000000000000', textRecords(['a b c a b a']));
 
       expect(world.metrics.batches[0]).toMatchObject({ records: 1, stateWrites: 3, stateConflicts: 0 });
+    });
+  });
+
+  describe('Method: deadLetterEnvelopes', () => {
+    it('writes each malformed envelope under its id with its JSON, and counts them in metrics', async () => {
+      // Prepare
+      const world = wordCountWorld();
+      const { malformed } = parseKinesisEvent({ Records: [{ eventID: 'no-colon' }, null] });
+
+      // Act
+      await world.executor.deadLetterEnvelopes(malformed);
+
+      // Assess
+      expect([...world.deadLetters.entries.keys()]).toEqual(malformed.map((envelope) => envelope.id));
+      expect([...world.deadLetters.entries.values()]).toMatchObject([
+        {
+          kind: 'envelope',
+          errorCode: 'MALFORMED_ENVELOPE',
+          partition: 'unattributed',
+          stage: 'source',
+          batchId: '',
+        },
+        { kind: 'envelope', data: Buffer.from('null').toString('base64') },
+      ]);
+      expect(world.metrics.envelopes).toEqual([{ pipeline: 'word-count', time: 1_000, deadLetters: 2 }]);
     });
   });
 });

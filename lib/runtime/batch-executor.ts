@@ -342,6 +342,11 @@ export class BatchExecutor {
     await this.options.deadLetters.send(
       toEnvelopeDeadLetterEntries(envelopes, { pipeline: pipeline.name, namespace }),
     );
+    this.options.metrics?.recordEnvelopes?.({
+      pipeline: pipeline.name,
+      time: this.clock.now(),
+      deadLetters: envelopes.length,
+    });
     for (const envelope of envelopes) {
       console.warn(
         JSON.stringify({
