@@ -5,7 +5,7 @@ import { decodeUtf8, encodeOffsetKey, evaluateBatch, MapStateBackend, type Sourc
 import { MemoryPartitionLedgerStore } from '../lib/ledger';
 import { BatchExecutor } from '../lib/runtime';
 import { MemoryDeadLetterSink } from '../lib/sinks';
-import { kinesisEventToRecords } from '../lib/sources';
+import { parseKinesisEvent } from '../lib/sources';
 import { MemoryKeyedStateStore } from '../lib/state';
 import { MemoryObjectStore } from '../lib/storage';
 import { wordCountEvent } from './kinesis-event-factory';
@@ -30,7 +30,7 @@ async function wordsPerSecond(words: number, run: (round: number) => Promise<voi
 export async function benchCoreThroughput(): Promise<void> {
   const event = wordCountEvent({ records: 10_000, wordsPerLine: 10, vocabulary: 1_000 });
   const words = 100_000;
-  const records = (): SourceRecord[] => kinesisEventToRecords(event).get('shardId-000000000000') ?? [];
+  const records = (): SourceRecord[] => parseKinesisEvent(event).shards[0]?.records ?? [];
 
   const floor = await wordsPerSecond(words, () => {
     let count = 0;

@@ -5,7 +5,7 @@ import { DynamoDbPartitionLedgerStore } from '../lib/ledger';
 import { MemoryMetricsSink } from '../lib/metrics';
 import { BatchExecutor } from '../lib/runtime';
 import { MemoryDeadLetterSink } from '../lib/sinks';
-import { kinesisEventToRecords } from '../lib/sources';
+import { parseKinesisEvent } from '../lib/sources';
 import { DynamoDbKeyedStateStore } from '../lib/state';
 import { MemoryObjectStore } from '../lib/storage';
 import { ensureStateTable } from '../localstack/setup/state-table';
@@ -33,7 +33,7 @@ export async function benchDynamoDbWrites(dynamodb: DynamoDBClient): Promise<voi
       print: () => undefined,
     });
     const event = wordCountEvent({ records: 1_000, wordsPerLine: 10, vocabulary });
-    const records = kinesisEventToRecords(event).get('shardId-000000000000') ?? [];
+    const records = parseKinesisEvent(event).shards[0]?.records ?? [];
     const started = performance.now();
     await executor.processPartition('shardId-000000000000', records);
     const elapsedMs = performance.now() - started;

@@ -1,4 +1,8 @@
 export type { MetadataCheckpoint, OffsetsSnapshot } from './metadata-checkpoint';
-export { CheckpointManager, IncompatibleStatePlanError } from './metadata-checkpoint';
+export {
+  CHECKPOINT_FORMAT_VERSION,
+  CheckpointManager,
+  IncompatibleStatePlanError,
+} from './metadata-checkpoint';
 export type { LoggedBatch } from './write-ahead-log';
 export { WriteAheadLog } from './write-ahead-log';

@@ -121,10 +121,64 @@ describe('Class: CheckpointManager', () => {
       // Assess
       await expect(refused).rejects.toBeInstanceOf(IncompatibleStatePlanError);
       expect(upgraded).toMatchObject({
-        formatVersion: 2,
+        formatVersion: 3,
+        legacyPartitionIdFormat: 'shard-id',
         planFingerprint: windowedPlan(OutputMode.Append).fingerprint,
         createdAt: 10,
         updatedAt: 30,
+      });
+    });
+
+    it('records the stream-and-shard partition ids of a new namespace, with no older ledgers to adopt', async () => {
+      // Act
+      const created = await new CheckpointManager(new MemoryObjectStore(), 'counts').getOrCreate(
+        counting().plan,
+        {
+          codeVersion: '1',
+          config: {},
+          now: 10,
+        },
+      );
+
+      // Assess
+      expect(created.formatVersion).toBe(3);
+      expect(created.partitionIdFormat).toBe('stream-shard');
+      expect(created.legacyPartitionIdFormat).toBeUndefined();
+    });
+
+    it('upgrades a format-2 checkpoint of the same plan and code in place, and remembers its shard-id ledgers on every later rewrite', async () => {
+      // Prepare: what the release before stream-and-shard partition ids wrote
+      const store = new MemoryObjectStore();
+      const manager = new CheckpointManager(store, 'counts');
+      const plan = counting().plan;
+      await putJson(store, manager.metadataKey, {
+        formatVersion: 2,
+        pipeline: 'counts',
+        namespace: 'counts',
+        planFingerprint: plan.fingerprint,
+        statefulOperators: plan.statefulOperators,
+        codeVersion: '1',
+        config: {},
+        createdAt: 10,
+        updatedAt: 10,
+      });
+
+      // Act
+      const upgraded = await manager.getOrCreate(plan, { codeVersion: '1', config: {}, now: 20 });
+      const nextRelease = await manager.getOrCreate(plan, { codeVersion: '2', config: {}, now: 30 });
+
+      // Assess
+      expect(upgraded).toMatchObject({
+        formatVersion: 3,
+        partitionIdFormat: 'stream-shard',
+        legacyPartitionIdFormat: 'shard-id',
+        createdAt: 10,
+        updatedAt: 20,
+      });
+      expect(nextRelease).toMatchObject({
+        formatVersion: 3,
+        legacyPartitionIdFormat: 'shard-id',
+        codeVersion: '2',
       });
     });
   });

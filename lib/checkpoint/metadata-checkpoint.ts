@@ -5,7 +5,11 @@ import {
   SparklessError,
   type StatefulOperatorDescriptor,
 } from '../core';
+import { KinesisPartitionIdFormat } from '../sources';
 import { getJson, type ObjectStore, putJson } from '../storage';
+
+/** The format version {@link CheckpointManager} writes. */
+export const CHECKPOINT_FORMAT_VERSION = 3;
 
 /**
  * The metadata checkpoint (Spark's checkpoint directory, metadata part): what the stored
@@ -13,10 +17,26 @@ import { getJson, type ObjectStore, putJson } from '../storage';
  */
 export interface MetadataCheckpoint {
   /**
+   * 3 since Kinesis partitions are identified by stream and shard ({@link partitionIdFormat});
    * 2 since windowed operators' descriptors carry their window and output mode; 1 before (every
    * window was append mode and its descriptor had id and kind only).
    */
-  readonly formatVersion: 1 | 2;
+  readonly formatVersion: 1 | 2 | 3;
+  /**
+   * How Kinesis partitions are named in ledgers, fencing marks, the write-ahead log and dead letters:
+   * `stream-shard` (`kinesisPartitionId`) from format 3 on; absent before, when they were bare shard ids.
+   *
+   * @default absent (format 1 and 2: `shard-id`)
+   */
+  readonly partitionIdFormat?: KinesisPartitionIdFormat;
+  /**
+   * The older partition-id format whose ledgers, marks and logs may still exist in the namespace,
+   * because it was written before format 3: a partition seen for the first time adopts its
+   * shard id's ledger (see `ProcessPartitionOptions.legacyPartition`). Kept on every later rewrite.
+   *
+   * @default absent: the namespace started with format 3
+   */
+  readonly legacyPartitionIdFormat?: typeof KinesisPartitionIdFormat.ShardId;
   readonly pipeline: string;
   readonly namespace: string;
   readonly planFingerprint: string;
@@ -109,10 +129,20 @@ export class CheckpointManager {
       stored === undefined || stored.planFingerprint === plan.fingerprint || upgradesFormat1(stored, plan);
     if (stored !== undefined && !compatible)
       throw new IncompatibleStatePlanError(stored, plan, this.namespace);
-    if (stored?.planFingerprint === plan.fingerprint && stored.codeVersion === options.codeVersion)
+    if (
+      stored?.planFingerprint === plan.fingerprint &&
+      stored.codeVersion === options.codeVersion &&
+      stored.formatVersion === CHECKPOINT_FORMAT_VERSION
+    )
       return stored;
+    // A namespace that existed before format 3 (or whose checkpoint says so) may hold shard-id ledgers.
+    const legacyIds =
+      stored !== undefined &&
+      (stored.formatVersion < CHECKPOINT_FORMAT_VERSION || stored.legacyPartitionIdFormat !== undefined);
     const checkpoint: MetadataCheckpoint = {
-      formatVersion: 2,
+      formatVersion: CHECKPOINT_FORMAT_VERSION,
+      partitionIdFormat: KinesisPartitionIdFormat.StreamShard,
+      ...(legacyIds ? { legacyPartitionIdFormat: KinesisPartitionIdFormat.ShardId } : {}),
       pipeline: plan.name,
       namespace: this.namespace,
       planFingerprint: plan.fingerprint,

@@ -1,8 +1,11 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { describeError, type Pipeline, SourceKind } from '../core';
-import { kinesisEventToRecords } from '../sources';
+import { KinesisPartitionIdFormat, parseKinesisEvent } from '../sources';
 import { assertSourceKind, createRuntimeLoader, type HandlerOptions } from './runtime';
-import { isWindowTick, type WindowTickEvent } from './window-tick';
+import { isRecordsEvent, isWindowTick, unexpectedEventError, type WindowTickEvent } from './window-tick';
+
+/** The `eventSource` of Kinesis event records. */
+const KINESIS_EVENT_SOURCE = 'aws:kinesis';
 
 /** Options of {@link createKinesisHandler}: the shared {@link HandlerOptions}. */
 export type KinesisHandlerOptions = HandlerOptions;
@@ -23,7 +26,15 @@ export type KinesisHandler = (
  * A failed shard reports its first record as the batch item failure, so Lambda retries
  * from there; the executor finishes any half-done batch first and skips what was committed.
  *
- * @throws {@link InvalidConfigurationError} when the pipeline does not read from Kinesis
+ * Records whose envelope cannot be read (no `kinesis`, no usable `eventID` or `eventSourceARN`,
+ * missing or non-base64 `data`, a non-numeric sequence number) are dead-lettered with their JSON
+ * and the rest is processed; if that dead-letter write fails the invocation fails and Lambda
+ * retries the whole batch (the entries' ids are deterministic). Partitions are identified by
+ * stream and shard (`kinesisPartitionId`); a namespace created before that adopts each shard's
+ * old ledger on first sight (see `ProcessPartitionOptions.legacyPartition`).
+ *
+ * @throws {@link InvalidConfigurationError} when the pipeline does not read from Kinesis, or (per
+ *   invocation) when the event is neither a Kinesis batch nor the window trigger `{"sparkless":"tick"}`
  * @example
  * // functions/stateful-word-count/handler.ts
  * export const handler = createKinesisHandler(statefulWordCount);
@@ -36,15 +47,24 @@ export function createKinesisHandler(
   const load = createRuntimeLoader(pipeline, options);
 
   return async (event) => {
-    const { executor, firer } = await load();
+    const { executor, firer, checkpoint } = await load();
     if (isWindowTick(event)) {
       if (firer !== undefined) await firer.fire();
       return { batchItemFailures: [] };
     }
+    if (!isRecordsEvent(event, KINESIS_EVENT_SOURCE)) {
+      throw unexpectedEventError(event, 'a Kinesis batch (Records from a Kinesis event source mapping)');
+    }
+    const delivery = parseKinesisEvent(event);
+    await executor.deadLetterEnvelopes(delivery.malformed);
+    const legacyIds = checkpoint.legacyPartitionIdFormat === KinesisPartitionIdFormat.ShardId;
     const batchItemFailures: KinesisStreamBatchResponse['batchItemFailures'] = [];
-    for (const [partition, records] of kinesisEventToRecords(event as KinesisStreamEvent)) {
+    for (const { partition, shardId, records } of delivery.shards) {
       try {
-        await executor.processPartition(partition, records);
+        await executor.processPartition(partition, records, {
+          checkHistory: true,
+          ...(legacyIds ? { legacyPartition: shardId } : {}),
+        });
       } catch (error) {
         const first = records[0];
         if (first !== undefined) batchItemFailures.push({ itemIdentifier: first.offset });

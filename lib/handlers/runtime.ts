@@ -1,4 +1,4 @@
-import { CheckpointManager, WriteAheadLog } from '../checkpoint';
+import { CheckpointManager, type MetadataCheckpoint, WriteAheadLog } from '../checkpoint';
 import {
   type Clock,
   InvalidConfigurationError,
@@ -80,6 +80,8 @@ export interface PipelineRuntime {
   readonly deadLetters: DeadLetterSink;
   /** The pipeline's name, for dead-letter entries written outside a batch. */
   readonly pipelineName: string;
+  /** The metadata checkpoint as loaded (or created) on cold start. */
+  readonly checkpoint: MetadataCheckpoint;
 }
 
 /** How a handler factory wants its runtime set up. */
@@ -121,7 +123,7 @@ export function createRuntimeLoader(
     const clients = options.clients ?? createDefaultClients(env);
     const objects = new S3ObjectStore({ client: clients.s3, bucket: config.checkpointBucket });
     const checkpoint = new CheckpointManager(objects, config.namespace);
-    await checkpoint.getOrCreate(plan, {
+    const metadata = await checkpoint.getOrCreate(plan, {
       codeVersion: config.codeVersion,
       config: { stateTable: config.stateTable, checkpointBucket: config.checkpointBucket },
       now: clock.now(),
@@ -184,7 +186,15 @@ export function createRuntimeLoader(
         ? {}
         : { offsetsSnapshotIntervalMs: options.offsetsSnapshotIntervalMs }),
     });
-    return { executor, firer, clients, config, deadLetters, pipelineName: pipeline.name };
+    return {
+      executor,
+      firer,
+      clients,
+      config,
+      deadLetters,
+      pipelineName: pipeline.name,
+      checkpoint: metadata,
+    };
   };
   return () => {
     runtime ??= coldStart().catch((error: unknown) => {

@@ -14,6 +14,8 @@ import { createAwsClients } from '../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
 import fixture from '../../test/fixtures/s3-event.json';
+import kinesisFixture from '../../test/fixtures/kinesis-event.json';
+import scheduledEvent from '../../test/fixtures/published/sam-cloudwatch-scheduled-event.json';
 import { type BatchContext, decodeUtf8, ErrorCode, pipeline, tumblingWindows } from '../core';
 import type { DeadLetterEntry } from '../sinks';
 import { encodeS3EventKey } from '../sources/s3-files';
@@ -281,6 +283,89 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       key: 'input/bad.txt',
       data: Buffer.from([0xff, 0xfe]).toString('base64'),
     });
+  });
+
+  it('dead-letters records without s3 or with a key that is not URL encoding, with their JSON, and processes the rest', async () => {
+    // Prepare
+    const eTag = await upload('input/envelopes.txt', 'to be\n');
+    const [good] = s3Event('input/envelopes.txt', eTag).Records as [S3EventRecord];
+    const noS3 = { ...good, s3: undefined };
+    const badKey = { ...good, s3: { ...good.s3, object: { ...good.s3.object, key: 'input/%E0%A4%A.txt' } } };
+    const event = { Records: [noS3, good, badKey] } as unknown as S3Event;
+    const seen: string[] = [];
+    const handler = createS3Handler(
+      linesPipeline('s3-handler-envelopes', (batch) => {
+        seen.push(...batch.lines);
+      }),
+      { clients, environment: environment('envelopes'), print: () => undefined },
+    );
+    const objects = new S3ObjectStore({ client: clients.s3, bucket: CHECKPOINTS });
+    const deadLetters = async () => {
+      const keys = await objects.list('dead-letter/envelopes/');
+      return Promise.all(
+        keys.map(async (key) => (await getJson<DeadLetterEntry>(objects, key)) as DeadLetterEntry),
+      );
+    };
+
+    // Act
+    const result = await handler(event);
+    const firstLetters = await deadLetters();
+    await handler(event);
+
+    // Assess: the good object is counted once, the two broken records are dead-lettered once each
+    expect(result.objects).toMatchObject([
+      { key: 'input/envelopes.txt', status: ObjectStatus.Processed, lines: 1 },
+    ]);
+    expect(seen).toEqual(['to be']);
+    const letters = await deadLetters();
+    expect(letters.map((entry) => entry.id).sort()).toEqual(firstLetters.map((entry) => entry.id).sort());
+    expect(letters).toHaveLength(2);
+    for (const entry of letters)
+      expect(entry).toMatchObject({ kind: 'envelope', errorCode: ErrorCode.MalformedEnvelope });
+    expect(letters.map((entry) => entry.reason).join('\n')).toMatch(/s3 is missing[\s\S]*|s3\.object\.key/);
+    const records = letters.map((entry) =>
+      JSON.parse(Buffer.from(entry.data ?? '', 'base64').toString('utf8')),
+    );
+    expect(records).toEqual(
+      expect.arrayContaining([JSON.parse(JSON.stringify(noS3)), JSON.parse(JSON.stringify(badKey))]),
+    );
+  });
+
+  it('treats an identical re-upload (same ETag, later LastModified) as a redelivery, not as a foreign history', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const handler = createS3Handler(
+      linesPipeline('s3-handler-reupload', (batch) => {
+        seen.push(...batch.lines);
+      }),
+      { clients, environment: environment('reupload'), print: () => undefined },
+    );
+    const eTag = await upload('input/same.txt', 'once\n');
+    await handler(s3Event('input/same.txt', eTag));
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // LastModified has second precision
+
+    // Act
+    const again = await handler(s3Event('input/same.txt', await upload('input/same.txt', 'once\n')));
+
+    // Assess
+    expect(again.objects).toMatchObject([{ status: ObjectStatus.Processed, lines: 1, skippedLines: 1 }]);
+    expect(seen).toEqual(['once']);
+  });
+
+  it('refuses an EventBridge scheduled event or a Kinesis batch with a message naming the tick input', async () => {
+    // Prepare
+    const handler = createS3Handler(
+      linesPipeline('s3-handler-scheduled', () => undefined),
+      { clients, environment: environment('scheduled'), print: () => undefined },
+    );
+
+    // Act / Assess
+    await expect(handler(scheduledEvent as unknown as S3Event)).rejects.toThrow(
+      /EventBridge event \("Scheduled Event" from aws\.events\).*\{"sparkless":"tick"\}/,
+    );
+    await expect(handler(kinesisFixture as unknown as S3Event)).rejects.toThrow(
+      /records from aws:kinesis.*\{"sparkless":"tick"\}/,
+    );
   });
 
   it('dead-letters the version a notification names when it was overwritten before it was read, and counts the new one once', async () => {

@@ -8,14 +8,15 @@ import {
   type ObjectVersionGoneReason,
   objectPartition,
   openTextObject,
+  isS3TestEvent,
+  parseS3Event,
   type S3ObjectRef,
-  s3EventToObjects,
   type TextBatchOptions,
   type TextObject,
 } from '../sources/s3-files';
 import { type ObjectFailure, ObjectsFailedError } from './errors';
 import { assertSourceKind, createRuntimeLoader, type HandlerOptions, type PipelineRuntime } from './runtime';
-import { isWindowTick, type WindowTickEvent } from './window-tick';
+import { isRecordsEvent, isWindowTick, unexpectedEventError, type WindowTickEvent } from './window-tick';
 
 /** Options of {@link createS3Handler}: the shared {@link HandlerOptions} and how objects are cut into batches. */
 export interface S3HandlerOptions extends HandlerOptions, TextBatchOptions {}
@@ -106,6 +107,10 @@ export type S3Handler = (event: S3Event | WindowTickEvent, context?: Context) =>
  * throw are dead-lettered as for Kinesis. The scheduled trigger's `{ "sparkless": "tick" }` fires due
  * append-mode windows and sweeps due `mapWithState` timeouts, as for Kinesis.
  *
+ * A record of the event that cannot be read (no `s3`, no bucket or key, a key that is not URL
+ * encoding) is dead-lettered with its JSON and the other objects are processed; an event that is
+ * neither an S3 notification nor the tick fails with a message naming the tick input.
+ *
  * Configuration, clients and the checkpoint are set up once per container, as for
  * `createKinesisHandler` (same environment variables and options). When an object fails the
  * handler throws after trying the others: Lambda retries the asynchronous invocation, then sends
@@ -133,7 +138,11 @@ export function createS3Handler(pipeline: Pipeline, options: S3HandlerOptions = 
       await runtime.firer?.fire();
       return { objects: [] };
     }
-    const refs = s3EventToObjects(event);
+    if (!isS3TestEvent(event) && !isRecordsEvent(event, 'aws:s3')) {
+      throw unexpectedEventError(event, 'an S3 event notification (Records of ObjectCreated events)');
+    }
+    const { objects: refs, malformed } = parseS3Event(event);
+    await runtime.executor.deadLetterEnvelopes(malformed);
     const objects: ObjectOutcome[] = [];
     const failures: ObjectFailure[] = [];
     for (const ref of refs) {

@@ -61,6 +61,10 @@ export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
     if (next.maxEventTime !== undefined) item.maxEventTime = { N: String(next.maxEventTime) };
     if (next.eventTimeFloor !== undefined) item.eventTimeFloor = { N: String(next.eventTimeFloor) };
     if (next.lastActiveAt !== undefined) item.lastActiveAt = { N: String(next.lastActiveAt) };
+    if (next.originOffsetKey !== undefined) item.origin = { S: next.originOffsetKey };
+    if (next.maxArrivalTime !== undefined) item.maxArrivalTime = { N: String(next.maxArrivalTime) };
+    if (next.movedTo !== undefined) item.movedTo = { S: next.movedTo };
+    if (next.migratedFrom !== undefined) item.migratedFrom = { S: next.migratedFrom };
     const names: Record<string, string> = { '#v': Attr.version };
     const values: Record<string, AttributeValue> = {};
     let condition: string;
@@ -108,8 +112,11 @@ export class DynamoDbPartitionLedgerStore implements PartitionLedgerStore {
       },
     );
     for await (const page of pages) {
-      for (const item of page.Items ?? [])
-        out.set((readString(item, Attr.sk) ?? '').slice(SORT_PREFIX.length), toEntry(item));
+      for (const item of page.Items ?? []) {
+        const entry = toEntry(item);
+        if (entry.movedTo === undefined)
+          out.set((readString(item, Attr.sk) ?? '').slice(SORT_PREFIX.length), entry);
+      }
     }
     return out;
   }
@@ -145,6 +152,12 @@ function toEntry(item: Item): LedgerEntry {
     maxEventTime: readNumber(item, 'maxEventTime'),
     eventTimeFloor: readNumber(item, 'eventTimeFloor'),
     lastActiveAt: readNumber(item, 'lastActiveAt'),
+    ...optionalString(item, 'origin', 'originOffsetKey'),
+    ...(readNumber(item, 'maxArrivalTime') === undefined
+      ? {}
+      : { maxArrivalTime: readNumber(item, 'maxArrivalTime') }),
+    ...optionalString(item, 'movedTo', 'movedTo'),
+    ...optionalString(item, 'migratedFrom', 'migratedFrom'),
     open:
       open === undefined
         ? undefined
@@ -156,4 +169,13 @@ function toEntry(item: Item): LedgerEntry {
             batchTime: readNumber(open, 'time') ?? 0,
           },
   };
+}
+
+function optionalString<K extends string>(
+  item: Item,
+  attribute: string,
+  field: K,
+): Partial<Record<K, string>> {
+  const value = readString(item, attribute);
+  return value === undefined ? {} : ({ [field]: value } as Partial<Record<K, string>>);
 }

@@ -22,6 +22,6 @@ export class MemoryPartitionLedgerStore implements PartitionLedgerStore {
   }
 
   public async readAll(): Promise<Map<string, LedgerEntry>> {
-    return new Map(this.entries);
+    return new Map([...this.entries].filter(([, entry]) => entry.movedTo === undefined));
   }
 }

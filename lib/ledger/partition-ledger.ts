@@ -38,6 +38,35 @@ export interface LedgerEntry {
   readonly eventTimeFloor: number | undefined;
   /** Processing time (epoch ms) of the partition's last registration or commit: idleness is measured from it. */
   readonly lastActiveAt: number | undefined;
+  /**
+   * Offset key of the first record this ledger ever claimed: a delivery wholly at or below the
+   * committed offset that reaches below it cannot be a redelivery (see `BatchExecutor`).
+   *
+   * @default absent: nothing claimed yet, or a ledger adopted from an older format, whose origin is unknown
+   */
+  readonly originOffsetKey?: string;
+  /**
+   * The latest arrival time (epoch ms) of the records this ledger committed, kept once it knows its
+   * origin: a record at or below the committed offset that arrived later cannot be a redelivery.
+   *
+   * @default absent: nothing committed yet, or no origin known
+   */
+  readonly maxArrivalTime?: number;
+  /**
+   * Set on a ledger of an older partition-id format once the partition with this id has adopted it:
+   * the ledger is kept (so a late attempt of the old code still sees its committed offset) but no
+   * longer counts as a partition ({@link PartitionLedgerStore.readAll} leaves it out).
+   *
+   * @default absent
+   */
+  readonly movedTo?: string;
+  /**
+   * The older-format id whose ledger this one adopted: state items may carry fencing marks under
+   * that id, and they are honoured as this partition's own.
+   *
+   * @default absent
+   */
+  readonly migratedFrom?: string;
 }
 
 /** The partition's event-time clock: its latest committed event time, or its floor when higher. */
@@ -68,6 +97,9 @@ export interface PartitionLedgerStore {
   read(partition: string): Promise<LedgerEntry>;
   /** Writes `next` if the stored version equals `expectedVersion`; false when someone else wrote first. */
   write(partition: string, next: LedgerEntry, expectedVersion: number): Promise<boolean>;
-  /** Every partition's ledger (strongly consistent): window firers compute the watermark from it. */
+  /**
+   * Every partition's ledger (strongly consistent), leaving out ledgers that moved to another id
+   * ({@link LedgerEntry.movedTo}): window firers compute the watermark from it.
+   */
   readAll(): Promise<Map<string, LedgerEntry>>;
 }

@@ -23,17 +23,37 @@ export interface BatchMetrics {
   readonly schedulingDelayMs: number;
 }
 
+/** Records dead-lettered before any batch: their envelope (the event source's wrapping) could not be read. */
+export interface EnvelopeMetrics {
+  readonly pipeline: string;
+  /** Epoch ms they were dead-lettered. */
+  readonly time: number;
+  /** How many. */
+  readonly deadLetters: number;
+}
+
 /** The port for batch metrics (CloudWatch EMF in Lambda, an array in tests). */
 export interface MetricsSink {
   record(metrics: BatchMetrics): void;
+  /**
+   * Counts records dead-lettered for a malformed envelope (they belong to no batch).
+   *
+   * @default not counted (sinks written before envelopes were checked)
+   */
+  recordEnvelopes?(metrics: EnvelopeMetrics): void;
 }
 
 /** Keeps metrics in memory: tests, and the local runner's progress output. */
 export class MemoryMetricsSink implements MetricsSink {
   public readonly batches: BatchMetrics[] = [];
+  public readonly envelopes: EnvelopeMetrics[] = [];
 
   public record(metrics: BatchMetrics): void {
     this.batches.push(metrics);
+  }
+
+  public recordEnvelopes(metrics: EnvelopeMetrics): void {
+    this.envelopes.push(metrics);
   }
 }
 
@@ -79,6 +99,27 @@ export class EmfMetricsSink implements MetricsSink {
         StateConflicts: metrics.stateConflicts,
         ProcessingTime: metrics.processingTimeMs,
         SchedulingDelay: metrics.schedulingDelayMs,
+      }),
+    );
+  }
+
+  /** One line with the same `DeadLetters` metric and `Pipeline` dimension as batches, so sums and alarms include them. */
+  public recordEnvelopes(metrics: EnvelopeMetrics): void {
+    this.write(
+      JSON.stringify({
+        _aws: {
+          Timestamp: metrics.time,
+          CloudWatchMetrics: [
+            {
+              Namespace: this.namespace,
+              Dimensions: [['Pipeline']],
+              Metrics: [{ Name: 'DeadLetters', Unit: 'Count' }],
+            },
+          ],
+        },
+        Pipeline: metrics.pipeline,
+        Source: 'envelope',
+        DeadLetters: metrics.deadLetters,
       }),
     );
   }

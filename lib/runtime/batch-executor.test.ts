@@ -1,51 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { splitWords } from '../../functions/pipelines/stateful-word-count';
 import { malformedRecord, textRecords } from '../../test/factories/records';
-import { WriteAheadLog } from '../checkpoint';
-import { type BatchContext, decodeUtf8, ManualClock, pipeline } from '../core';
-import { MemoryPartitionLedgerStore } from '../ledger';
-import { MemoryMetricsSink } from '../metrics';
-import { MemoryDeadLetterSink } from '../sinks';
-import { MemoryKeyedStateStore } from '../state';
-import { MemoryObjectStore } from '../storage';
-import { BatchExecutor } from './batch-executor';
-
-function wordCountWorld(options: { failForeachBatchOnce?: boolean } = {}) {
-  const batches: Array<{ context: BatchContext; words: readonly (readonly [string, number])[] }> = [];
-  let failures = options.failForeachBatchOnce ? 1 : 0;
-  const counting = pipeline('word-count')
-    .fromKinesis()
-    .map((record) => decodeUtf8(record.value))
-    .flatMap(splitWords)
-    .mapToPair((word) => [word, 1])
-    .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
-      name: 'counts',
-    })
-    .foreachBatch((words, context) => {
-      if (failures-- > 0) throw new Error('sink unavailable');
-      batches.push({ context, words });
-    });
-  const state = new MemoryKeyedStateStore();
-  const ledger = new MemoryPartitionLedgerStore();
-  const objects = new MemoryObjectStore();
-  const deadLetters = new MemoryDeadLetterSink();
-  const metrics = new MemoryMetricsSink();
-  const clock = new ManualClock(1_000);
-  const executor = new BatchExecutor({
-    pipeline: counting,
-    namespace: 'wc',
-    state,
-    ledger,
-    writeAheadLog: new WriteAheadLog(objects, 'wc'),
-    deadLetters,
-    metrics,
-    clock,
-    print: () => undefined,
-  });
-  const counts = async () =>
-    Object.fromEntries([...(await state.scan('counts'))].map(([key, count]) => [JSON.parse(key), count]));
-  return { executor, batches, deadLetters, metrics, ledger, clock, counts };
-}
+import { wordCountWorld } from '../../test/factories/word-count-world';
+import { parseKinesisEvent } from '../sources';
 
 describe('Class: BatchExecutor', () => {
   describe('Method: processPartition', () => {
@@ -136,6 +92,31 @@ describe('Class: BatchExecutor', () => {
       await world.executor.processPartition('shardId-000000000000', textRecords(['a b c a b a']));
 
       expect(world.metrics.batches[0]).toMatchObject({ records: 1, stateWrites: 3, stateConflicts: 0 });
+    });
+  });
+
+  describe('Method: deadLetterEnvelopes', () => {
+    it('writes each malformed envelope under its id with its JSON, and counts them in metrics', async () => {
+      // Prepare
+      const world = wordCountWorld();
+      const { malformed } = parseKinesisEvent({ Records: [{ eventID: 'no-colon' }, null] });
+
+      // Act
+      await world.executor.deadLetterEnvelopes(malformed);
+
+      // Assess
+      expect([...world.deadLetters.entries.keys()]).toEqual(malformed.map((envelope) => envelope.id));
+      expect([...world.deadLetters.entries.values()]).toMatchObject([
+        {
+          kind: 'envelope',
+          errorCode: 'MALFORMED_ENVELOPE',
+          partition: 'unattributed',
+          stage: 'source',
+          batchId: '',
+        },
+        { kind: 'envelope', data: Buffer.from('null').toString('base64') },
+      ]);
+      expect(world.metrics.envelopes).toEqual([{ pipeline: 'word-count', time: 1_000, deadLetters: 2 }]);
     });
   });
 });

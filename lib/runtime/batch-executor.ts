@@ -27,9 +27,15 @@ import {
 } from '../ledger';
 import type { MetricsSink } from '../metrics';
 import type { DeadLetterSink } from '../sinks';
+import type { MalformedEnvelope } from '../sources';
 import { fireQuietly, TimeoutTimers, type WindowFirer, type WindowProgressStore } from '../windows';
 import type { KeyedStateStore } from '../state';
-import { printToStdout, sendDeadLetters, toDeadLetterEntries } from './dead-letters';
+import {
+  printToStdout,
+  sendDeadLetters,
+  toDeadLetterEntries,
+  toEnvelopeDeadLetterEntries,
+} from './dead-letters';
 import type { ReferenceProvider, ReferenceVersions, VersionedReferenceResolver } from './reference-provider';
 import { FencedStateBackend } from './fenced-state-backend';
 
@@ -123,6 +129,72 @@ export interface BatchExecutorOptions {
   readonly tombstoneTtlSeconds?: number;
 }
 
+/** What running one batch produced, for its commit. */
+interface BatchOutcome {
+  readonly deadLetters: number;
+  /** The latest event time of a windowed operator's input in the batch, if any. */
+  readonly maxEventTime: number | undefined;
+  /** The latest arrival time of the batch's records. */
+  readonly maxArrivalTime: number;
+}
+
+/** Options of {@link BatchExecutor.processPartition}. */
+export interface ProcessPartitionOptions {
+  /**
+   * The id the partition had in an older partition-id format (a Kinesis shard's bare shard id),
+   * when ledgers of that format may exist (the metadata checkpoint says so). A partition seen for the
+   * first time then adopts that ledger: it finishes its open claim under the old id (same batch id,
+   * write-ahead log and fencing marks as the attempt that claimed it), marks it moved, and continues
+   * from its committed offset and batch number, honouring the old id's fencing marks as its own.
+   *
+   * @default none: no older ledger is looked for
+   */
+  readonly legacyPartition?: string;
+  /**
+   * Refuse records at or below the committed offset that the ledger cannot have claimed (see
+   * {@link PartitionHistoryMismatchError}) instead of skipping them. Sound for sources whose records
+   * keep their offset and arrival time across redeliveries and whose partition ids can be reused by
+   * a new run of offsets: Kinesis shards (a stream recreated under the same name). Not for the text-file
+   * source, where an identical re-upload is the same partition with a later arrival time.
+   *
+   * @default false
+   */
+  readonly checkHistory?: boolean;
+}
+
+/**
+ * A delivered record cannot belong to the partition's ledger: it is at or below the committed offset,
+ * so it would be skipped as done, yet the ledger never claimed it: it lies below the first offset the
+ * ledger ever claimed, or arrived later than anything the ledger committed. The usual cause is a
+ * stream deleted and recreated under the same name (same ARN, so the same partition id, but a new
+ * run of sequence numbers); skipping would drop its records silently, so the batch fails (Lambda
+ * retries it, alarms fire) until an operator decides.
+ */
+export class PartitionHistoryMismatchError extends SparklessError {
+  public constructor(
+    public readonly partition: string,
+    public readonly record: Pick<SourceRecord, 'offset' | 'arrivalTime'>,
+    public readonly ledger: {
+      readonly origin: string;
+      readonly committed: string;
+      readonly maxArrivalTime: number | undefined;
+    },
+    namespace: string,
+  ) {
+    super(
+      ErrorCode.PartitionHistoryMismatch,
+      `partition ${partition}: record ${record.offset} (arrived ${new Date(record.arrivalTime).toISOString()}) is at or below the committed offset ${ledger.committed}, ` +
+        `but this ledger never claimed it: its history starts at ${ledger.origin}` +
+        (ledger.maxArrivalTime === undefined
+          ? ''
+          : ` and nothing it committed arrived after ${new Date(ledger.maxArrivalTime).toISOString()}`) +
+        `. Was the stream deleted and recreated under the same name? Its records would be skipped silently, so the batch fails instead. ` +
+        `Process the new stream in a new state namespace (set stateNamespace / SPARKLESS_STATE_NAMESPACE to e.g. "${namespace}-v2"), ` +
+        `or, if these records were meant to be skipped, move the event source mapping past them.`,
+    );
+  }
+}
+
 /** What processing one partition's delivery did. */
 export interface PartitionResult {
   readonly partition: string;
@@ -190,6 +262,7 @@ export class BatchExecutor {
   public async processPartition(
     partition: string,
     records: readonly SourceRecord[],
+    options: ProcessPartitionOptions = {},
   ): Promise<PartitionResult> {
     const delivered = toInputRecords(records);
     const maxRetries = this.options.maxLedgerRetries ?? 20;
@@ -197,6 +270,12 @@ export class BatchExecutor {
     let deadLetters = 0;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       let ledger = await this.options.ledger.read(partition);
+      if (ledger.version === 0 && options.legacyPartition !== undefined) {
+        const step = await this.adoptLegacyLedger(partition, options.legacyPartition);
+        deadLetters += step.deadLetters;
+        batchesCommitted += step.batchesCommitted;
+        if (step.changed) continue;
+      }
       if (ledger.version === 0 && this.options.windowProgress !== undefined) {
         await this.register(partition, this.options.windowProgress);
         continue;
@@ -206,7 +285,7 @@ export class BatchExecutor {
         const references = await this.pinnedReferences(replay.references);
         const outcome = await this.runBatch(partition, ledger, ledger.open, replay.records, references, true);
         deadLetters += outcome.deadLetters;
-        const committed = await this.commit(partition, ledger, ledger.open, outcome.maxEventTime);
+        const committed = await this.commit(partition, ledger, ledger.open, outcome);
         if (committed === undefined) continue;
         batchesCommitted++;
         ledger = committed;
@@ -215,6 +294,7 @@ export class BatchExecutor {
       const skippedRecords = delivered.length - fresh.length;
       const first = fresh[0];
       const last = fresh[fresh.length - 1];
+      if (options.checkHistory === true) this.assertRedeliveries(partition, ledger, delivered, fresh.length);
       if (first === undefined || last === undefined) {
         return this.result(partition, ledger, batchesCommitted, skippedRecords, deadLetters);
       }
@@ -227,11 +307,19 @@ export class BatchExecutor {
       };
       const references = await this.currentReferences();
       await this.options.writeAheadLog.write(batch.walKey, fresh, references.versions);
-      const claimed: LedgerEntry = { ...ledger, version: ledger.version + 1, open: batch };
+      const claimed: LedgerEntry = {
+        ...ledger,
+        version: ledger.version + 1,
+        open: batch,
+        // The first claim of a ledger with no history fixes its origin (see assertRedeliveries).
+        ...(ledger.originOffsetKey === undefined && ledger.committedOffsetKey === undefined
+          ? { originOffsetKey: first.offsetKey }
+          : {}),
+      };
       if (!(await this.options.ledger.write(partition, claimed, ledger.version))) continue;
       const outcome = await this.runBatch(partition, claimed, batch, fresh, references, false);
       deadLetters += outcome.deadLetters;
-      const committed = await this.commit(partition, claimed, batch, outcome.maxEventTime);
+      const committed = await this.commit(partition, claimed, batch, outcome);
       if (committed === undefined) continue;
       batchesCommitted++;
       if (this.options.windowFirer !== undefined) await fireQuietly(this.options.windowFirer);
@@ -240,6 +328,121 @@ export class BatchExecutor {
     throw new SparklessError(
       ErrorCode.LedgerConflictRetriesExhausted,
       `partition ${partition}: the ledger changed under ${maxRetries + 1} attempts in a row; the batch will be retried`,
+    );
+  }
+
+  /**
+   * Dead-letters records whose envelope could not be read (they never reach a batch). Their ids are
+   * deterministic, so a redelivery rewrites the same entries; a failed write throws, and the caller
+   * fails the delivery so that it is retried.
+   */
+  public async deadLetterEnvelopes(envelopes: readonly MalformedEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const { pipeline, namespace } = this.options;
+    await this.options.deadLetters.send(
+      toEnvelopeDeadLetterEntries(envelopes, { pipeline: pipeline.name, namespace }),
+    );
+    this.options.metrics?.recordEnvelopes?.({
+      pipeline: pipeline.name,
+      time: this.clock.now(),
+      deadLetters: envelopes.length,
+    });
+    for (const envelope of envelopes) {
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'malformed record dead-lettered',
+          deadLetter: envelope.id,
+          error: describeError(envelope.error),
+        }),
+      );
+    }
+  }
+
+  /**
+   * One step of adopting the ledger `legacy` had in an older partition-id format (see
+   * {@link ProcessPartitionOptions.legacyPartition}); `changed` when it wrote something, and the
+   * caller reads the ledger again. Every step is a compare-and-set, so concurrent attempts (and
+   * late attempts of the old code on the old ledger) take turns instead of racing.
+   */
+  private async adoptLegacyLedger(
+    partition: string,
+    legacy: string,
+  ): Promise<{ changed: boolean; batchesCommitted: number; deadLetters: number }> {
+    const unchanged = { changed: false, batchesCommitted: 0, deadLetters: 0 };
+    const old = await this.options.ledger.read(legacy);
+    if (old.version === 0) return unchanged;
+    if (old.movedTo !== undefined && old.movedTo !== partition) {
+      // Two streams shared this shard id's ledger under the old format; the first to upgrade took it.
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'the old ledger of this shard id was adopted by another stream; starting a new ledger',
+          partition,
+          legacyPartition: legacy,
+          adoptedBy: old.movedTo,
+        }),
+      );
+      return unchanged;
+    }
+    if (old.movedTo === undefined && old.open !== undefined) {
+      // Finish the old claim as the old code would: its batch id, log and fencing marks are the old id's.
+      const replay = await this.options.writeAheadLog.read(old.open.walKey);
+      const references = await this.pinnedReferences(replay.references);
+      const outcome = await this.runBatch(legacy, old, old.open, replay.records, references, true);
+      const committed = await this.commit(legacy, old, old.open, outcome);
+      return {
+        changed: true,
+        batchesCommitted: committed === undefined ? 0 : 1,
+        deadLetters: outcome.deadLetters,
+      };
+    }
+    if (old.movedTo === undefined) {
+      await this.options.ledger.write(
+        legacy,
+        { ...old, version: old.version + 1, movedTo: partition },
+        old.version,
+      );
+      return { ...unchanged, changed: true };
+    }
+    const adopted: LedgerEntry = {
+      ...old,
+      version: 1,
+      open: undefined,
+      movedTo: undefined,
+      migratedFrom: legacy,
+      lastActiveAt: this.clock.now(),
+    };
+    await this.options.ledger.write(partition, adopted, 0);
+    return { ...unchanged, changed: true };
+  }
+
+  /**
+   * Refuses records at or below the committed offset (skipped as already done) that cannot have
+   * been claimed by this ledger: below the first offset it ever claimed, or arrived later than
+   * anything it committed (a record's arrival time is stored with it, so a redelivery has the one it
+   * was committed with). See {@link PartitionHistoryMismatchError}. Ledgers adopted from the older
+   * format do not know their origin and accept them.
+   */
+  private assertRedeliveries(
+    partition: string,
+    ledger: LedgerEntry,
+    delivered: readonly InputRecord[],
+    freshCount: number,
+  ): void {
+    const { originOffsetKey: origin, committedOffsetKey: committed, maxArrivalTime } = ledger;
+    if (origin === undefined || committed === undefined || freshCount === delivered.length) return;
+    const foreign = delivered.find(
+      (record) =>
+        !isAfter(record.offsetKey, committed) &&
+        (record.offsetKey < origin || (maxArrivalTime !== undefined && record.arrivalTime > maxArrivalTime)),
+    );
+    if (foreign === undefined) return;
+    throw new PartitionHistoryMismatchError(
+      partition,
+      foreign,
+      { origin: decodeOffsetKey(origin), committed: decodeOffsetKey(committed), maxArrivalTime },
+      this.options.namespace,
     );
   }
 
@@ -275,11 +478,14 @@ export class BatchExecutor {
     records: readonly InputRecord[],
     references: ReferenceResolver,
     replayed: boolean,
-  ): Promise<{ deadLetters: number; maxEventTime: number | undefined }> {
+  ): Promise<BatchOutcome> {
     const { pipeline, namespace } = this.options;
     const started = this.clock.now();
     const state = new FencedStateBackend({
       store: this.options.state,
+      ...(ledger.migratedFrom === undefined
+        ? {}
+        : { markAliases: new Map([[partition, ledger.migratedFrom]]) }),
       now: () => this.clock.now(),
       writeConcurrency: this.options.stateWriteConcurrency,
       tombstoneTtlSeconds: this.options.tombstoneTtlSeconds,
@@ -332,7 +538,14 @@ export class BatchExecutor {
         batch.batchTime - Math.min(...records.map((record) => record.arrivalTime)),
       ),
     });
-    return { deadLetters: evaluation.deadLetters.length, maxEventTime: evaluation.maxEventTime };
+    return {
+      deadLetters: evaluation.deadLetters.length,
+      maxEventTime: evaluation.maxEventTime,
+      maxArrivalTime: records.reduce(
+        (max, record) => Math.max(max, record.arrivalTime),
+        Number.NEGATIVE_INFINITY,
+      ),
+    };
   }
 
   /** Indexes the panes the batch wrote (before the commit, so no fired window misses them) and keeps late data. */
@@ -377,8 +590,9 @@ export class BatchExecutor {
     partition: string,
     ledger: LedgerEntry,
     batch: OpenBatch,
-    batchMaxEventTime: number | undefined,
+    outcome: BatchOutcome,
   ): Promise<LedgerEntry | undefined> {
+    const batchMaxEventTime = outcome.maxEventTime;
     const committed: LedgerEntry = {
       ...ledger,
       version: ledger.version + 1,
@@ -390,6 +604,15 @@ export class BatchExecutor {
           ? ledger.maxEventTime
           : Math.max(batchMaxEventTime, ledger.maxEventTime ?? Number.NEGATIVE_INFINITY),
       lastActiveAt: this.clock.now(),
+      // Only a ledger that knows its whole history (its origin) can bound the arrival of what it committed.
+      ...(ledger.originOffsetKey === undefined || !Number.isFinite(outcome.maxArrivalTime)
+        ? {}
+        : {
+            maxArrivalTime: Math.max(
+              outcome.maxArrivalTime,
+              ledger.maxArrivalTime ?? Number.NEGATIVE_INFINITY,
+            ),
+          }),
     };
     if (!(await this.options.ledger.write(partition, committed, ledger.version))) return undefined;
     await this.snapshotOffsets(partition, committed);

@@ -1,5 +1,6 @@
 import { type DeadLetter, decodeOffsetKey, describeError, SparklessError } from '../core';
 import type { DeadLetterEntry, DeadLetterSink } from '../sinks';
+import type { MalformedEnvelope } from '../sources';
 
 /** Identifies the batch the dead letters come from. */
 export interface DeadLetterOrigin {
@@ -65,6 +66,32 @@ export function toDeadLetterEntries(
       offsets: deadLetter.offsetKeys.map(decodeOffsetKey),
     };
   });
+}
+
+/** The stage named by dead letters of malformed envelopes: the source, before any operator. */
+export const ENVELOPE_STAGE = 'source';
+
+/**
+ * Turns malformed envelopes into sink entries: kind `envelope`, the envelope's JSON as `data`, and
+ * the envelope's deterministic id (a redelivery rewrites the same entries).
+ */
+export function toEnvelopeDeadLetterEntries(
+  envelopes: readonly MalformedEnvelope[],
+  origin: Pick<DeadLetterOrigin, 'pipeline' | 'namespace'>,
+): DeadLetterEntry[] {
+  return envelopes.map((envelope) => ({
+    id: envelope.id,
+    pipeline: origin.pipeline,
+    namespace: origin.namespace,
+    kind: 'envelope',
+    batchId: '',
+    partition: envelope.partition,
+    stage: ENVELOPE_STAGE,
+    errorCode: errorCodeOf(envelope.error),
+    reason: reasonOf(envelope.error),
+    ...(envelope.offset === undefined ? {} : { offset: envelope.offset }),
+    data: Buffer.from(envelope.json).toString('base64'),
+  }));
 }
 
 /** The most specific Sparkless code in the error's cause chain. */

@@ -41,6 +41,14 @@ export interface FencedStateBackendOptions {
   readonly tombstoneTtlSeconds?: number;
   /** Current time in epoch milliseconds (for tombstone expiry). */
   readonly now: () => number;
+  /**
+   * Per partition, the id it had in an older partition-id format: a key's fencing mark for the
+   * partition is the higher of its own and the old id's, so records the old id already folded are
+   * never folded again.
+   *
+   * @default none
+   */
+  readonly markAliases?: ReadonlyMap<string, string>;
 }
 
 /** Counters of a {@link FencedStateBackend} over its lifetime. */
@@ -63,6 +71,7 @@ export class FencedStateBackend implements StateBackend {
   private readonly maxConflictRetries: number;
   private readonly tombstoneTtlSeconds: number;
   private readonly now: () => number;
+  private readonly markAliases: ReadonlyMap<string, string>;
 
   public constructor(options: FencedStateBackendOptions) {
     this.store = options.store;
@@ -70,6 +79,7 @@ export class FencedStateBackend implements StateBackend {
     this.maxConflictRetries = options.maxConflictRetries ?? 50;
     this.tombstoneTtlSeconds = options.tombstoneTtlSeconds ?? DEFAULT_TOMBSTONE_TTL_SECONDS;
     this.now = options.now;
+    this.markAliases = options.markAliases ?? new Map();
   }
 
   public async apply(
@@ -96,6 +106,13 @@ export class FencedStateBackend implements StateBackend {
     return out;
   }
 
+  /** The partition's fencing mark on `stored`, honouring the mark of its older id, if any. */
+  private markOf(stored: StoredState | undefined, partition: string): string | undefined {
+    const own = stored?.marks[partition];
+    const alias = this.markAliases.get(partition);
+    return alias === undefined ? own : laterMark(own, stored?.marks[alias]);
+  }
+
   private async applyKey(
     step: StatefulStep,
     group: KeyGroup,
@@ -112,7 +129,7 @@ export class FencedStateBackend implements StateBackend {
       retriedBy: 'the batch will be retried',
       onConflict: () => void this.stats.conflicts++,
       decide: (current) => {
-        const decision = decideFold(step, group, current?.value, current?.marks[step.partition]);
+        const decision = decideFold(step, group, current?.value, this.markOf(current, step.partition));
         if (decision.kind === 'failed') return { write: false, result: decision };
         if (decision.kind === 'skip') {
           const revision = current?.version ?? 0;
@@ -139,6 +156,13 @@ export class FencedStateBackend implements StateBackend {
     if (outcome.kind === 'state' && outcome.changed) this.stats.writes++;
     return outcome;
   }
+}
+
+/** The later of two offset keys (an absent one is below everything). */
+function laterMark(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a >= b ? a : b;
 }
 
 function refOf(group: KeyGroup): StateKeyRef {

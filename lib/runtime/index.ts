@@ -1,7 +1,7 @@
-export type { BatchExecutorOptions, PartitionResult } from './batch-executor';
+export type { BatchExecutorOptions, PartitionResult, ProcessPartitionOptions } from './batch-executor';
 export type { ReferenceProvider, ReferenceVersions, VersionedReferenceResolver } from './reference-provider';
-export { BatchExecutor } from './batch-executor';
-export { toDeadLetterEntries } from './dead-letters';
+export { BatchExecutor, PartitionHistoryMismatchError } from './batch-executor';
+export { ENVELOPE_STAGE, toDeadLetterEntries, toEnvelopeDeadLetterEntries } from './dead-letters';
 export type { FencedStateBackendOptions, StateWriteStats } from './fenced-state-backend';
 export { FencedStateBackend } from './fenced-state-backend';
 export { createInMemoryRuntime } from './in-memory-runtime';

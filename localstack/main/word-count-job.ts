@@ -105,7 +105,7 @@ export async function runWordCountOn(
   log(`global counts: ${after.size} distinct words, ${total} words in total`);
   for (const entry of deadLetters) {
     log(
-      `dead letter: shard ${entry.partition} offset ${entry.offset} [${entry.errorCode}] ${entry.reason} (bytes ${entry.data})`,
+      `dead letter: partition ${entry.partition} offset ${entry.offset} [${entry.errorCode}] ${entry.reason} (bytes ${entry.data})`,
     );
   }
   if (mismatches.length > 0) {

@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Pipeline } from '../../lib/core';
 import { createKinesisHandler, type KinesisHandler, WINDOW_TICK } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
+import { kinesisPartitionId } from '../../lib/sources';
 import { type AwsClients, createAwsClients } from '../clients';
 import {
   type JsonFileCheckpointStore,
@@ -102,7 +103,8 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     pollIntervalMs: options.mapping?.pollIntervalMs ?? 100,
     ...(options.checkpointStore === undefined ? {} : { checkpointStore: options.checkpointStore }),
     onFailure: async (record) => {
-      const key = `${onFailurePrefix(namespace)}${record.KinesisBatchInfo.shardId}/${record.KinesisBatchInfo.startSequenceNumber}.json`;
+      const { streamArn, shardId, startSequenceNumber } = record.KinesisBatchInfo;
+      const key = `${onFailurePrefix(namespace)}${kinesisPartitionId(streamArn, shardId)}/${startSequenceNumber}.json`;
       await clients.s3.send(
         new PutObjectCommand({
           Bucket: bucket,

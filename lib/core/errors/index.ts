@@ -4,6 +4,7 @@ export {
   ErrorCode,
   InvalidConfigurationError,
   InvalidPipelineError,
+  MalformedEnvelopeError,
   SparklessError,
   UserCodeError,
 } from './sparkless-error';

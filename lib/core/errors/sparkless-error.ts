@@ -24,6 +24,8 @@ export const ErrorCode = {
   TextFileWriteFailed: 'TEXT_FILE_WRITE_FAILED',
   InvalidTableRow: 'INVALID_TABLE_ROW',
   TableWriteFailed: 'TABLE_WRITE_FAILED',
+  MalformedEnvelope: 'MALFORMED_ENVELOPE',
+  PartitionHistoryMismatch: 'PARTITION_HISTORY_MISMATCH',
 } as const;
 
 /** One of the {@link ErrorCode} values. */
@@ -48,6 +50,21 @@ export class SparklessError extends Error {
 export class DecodeError extends SparklessError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.DecodeFailed, message, options);
+  }
+}
+
+/**
+ * A record's envelope (what the event source wraps around the payload: a Kinesis event record, an
+ * S3 notification record) is missing a field or carries an invalid one. The record never reaches
+ * the pipeline: it is dead-lettered with its JSON and the rest of the event is processed.
+ */
+export class MalformedEnvelopeError extends SparklessError {
+  /** The field at fault, as a path in the envelope (`kinesis.data`, `eventID`, `s3.object.key`). */
+  public readonly field: string;
+
+  public constructor(field: string, problem: string, options?: { cause?: unknown }) {
+    super(ErrorCode.MalformedEnvelope, `malformed envelope: ${field} ${problem}`, options);
+    this.field = field;
   }
 }
 

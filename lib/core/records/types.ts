@@ -3,7 +3,7 @@
  * Kafka message. This is the element type of `pipeline(...).fromKinesis()`.
  */
 export interface SourceRecord {
-  /** The partition: a Kinesis shard id or a Kafka `topic-partition`. */
+  /** The partition id: a Kinesis shard of a stream (`kinesisPartitionId`), an object version of a text-file source, or a Kafka `topic-partition`. */
   readonly partition: string;
   /** The offset as a decimal string (Kinesis sequence number or Kafka offset); never a JS number. */
   readonly offset: string;

@@ -9,12 +9,17 @@ export interface DeadLetterEntry {
   readonly namespace: string;
   /**
    * `record`: a source record, with its original bytes; `element`: a value downstream of state;
+   * `envelope`: an event record whose envelope could not be read, with its JSON as `data`;
    * `object`: an input object version that could not be read at all (no bytes: `bucket`, `key`,
    * `eTag`, `versionId` name it).
    */
-  readonly kind: 'record' | 'element' | 'object';
-  /** The batch's id; for an `object` entry, which never reached a batch, the version's partition id. */
+  readonly kind: 'record' | 'element' | 'envelope' | 'object';
+  /**
+   * The batch of the failure; empty for `envelope` entries (they never reach a batch); for an
+   * `object` entry, which never reached a batch either, the version's partition id.
+   */
   readonly batchId: string;
+  /** The partition id; `unattributed` for an `envelope` entry whose partition cannot be told. */
   readonly partition: string;
   /** The stage whose code failed, e.g. `map#1`. */
   readonly stage: string;
@@ -22,7 +27,7 @@ export interface DeadLetterEntry {
   readonly errorCode: string;
   /** The error's message, with its cause chain. */
   readonly reason: string;
-  /** The record's offset (decimal), for `record` entries. */
+  /** The record's offset (decimal), for `record` entries and `envelope` entries that carry a usable one. */
   readonly offset?: string;
   /** The record's partition key, for `record` entries; the object key, for `object` entries. */
   readonly key?: string;
@@ -32,7 +37,7 @@ export interface DeadLetterEntry {
   readonly eTag?: string;
   /** The version the notification named, for `object` entries of a versioned bucket. */
   readonly versionId?: string;
-  /** The record's original bytes, base64, for `record` entries. */
+  /** The record's original bytes, base64, for `record` entries; the envelope's JSON (UTF-8), base64, for `envelope` entries. */
   readonly data?: string;
   /** The record's arrival time (epoch ms), for `record` entries. */
   readonly arrivalTime?: number;

@@ -11,6 +11,7 @@ export { LineSplitter } from './line-splitter';
 export { classifyObjectKey, decodeS3EventKey, encodeS3EventKey, ObjectKeyClass } from './object-key';
 export { normalizeETag, objectPartition, effectiveVersionId } from './object-partition';
 export { toRecordBatches } from './record-batches';
-export { s3EventToObjects } from './s3-event';
+export type { S3Delivery } from './s3-event';
+export { isS3TestEvent, parseS3Event, s3EventToObjects } from './s3-event';
 export { openTextObject } from './text-object-reader';
 export type { S3ObjectRef, TextBatchOptions, TextObject, TextObjectIdentity } from './types';

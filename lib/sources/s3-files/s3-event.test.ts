@@ -2,7 +2,8 @@ import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import fixture from '../../../test/fixtures/s3-event.json';
 import { ErrorCode } from '../../core';
-import { s3EventToObjects } from './s3-event';
+import samPut from '../../../test/fixtures/published/sam-s3-put.json';
+import { parseS3Event, s3EventToObjects } from './s3-event';
 
 const event = fixture as S3Event;
 const [record] = event.Records as [S3EventRecord];
@@ -73,4 +74,56 @@ describe('Function: s3EventToObjects', () => {
     expect(act).toThrow(/wire it to S3 ObjectCreated notifications/);
     expect(act).toThrow(expect.objectContaining({ code: ErrorCode.InvalidConfiguration }));
   });
+
+  it("reads SAM's published ObjectCreated:Put sample", () => {
+    expect(s3EventToObjects(samPut as S3Event)).toEqual([
+      {
+        bucket: 'example-bucket',
+        key: 'test/key',
+        eTag: '0123456789abcdef0123456789abcdef',
+        versionId: undefined,
+        eventTime: 0,
+      },
+    ]);
+  });
+});
+
+describe('Function: parseS3Event (malformed records)', () => {
+  const [sample] = (samPut as S3Event).Records as [S3EventRecord];
+  const variant = (
+    change: (record: Record<string, unknown> & { s3: Record<string, unknown> }) => void,
+  ): unknown => {
+    const copy = structuredClone(sample) as unknown as Record<string, unknown> & {
+      s3: Record<string, unknown>;
+    };
+    change(copy);
+    return copy;
+  };
+  const cases: ReadonlyArray<readonly [string, unknown, string]> = [
+    ['a record without s3', variant((r) => delete (r as Partial<typeof r>).s3), 's3'],
+    ['a record without a bucket name', variant((r) => (r.s3.bucket = {})), 's3.bucket.name'],
+    ['a record without a key', variant((r) => (r.s3.object = { eTag: 'abc' })), 's3.object.key'],
+    [
+      'a key that is not URL encoding',
+      variant((r) => (r.s3.object = { key: 'input/%E0%A4%A.txt' })),
+      's3.object.key',
+    ],
+    ['a record without eventName', variant((r) => delete r.eventName), 'eventName'],
+    ['a record that is null', null, 'record'],
+  ];
+
+  it.each(cases)(
+    'sets aside %s with the field at fault and its JSON, and reads the rest',
+    (_, bad, field) => {
+      // Act
+      const { objects, malformed } = parseS3Event({ Records: [sample, bad, sample] } as S3Event);
+
+      // Assess
+      expect(objects.map((object) => object.key)).toEqual(['test/key', 'test/key']);
+      expect(malformed).toHaveLength(1);
+      expect(malformed[0]?.error).toMatchObject({ code: ErrorCode.MalformedEnvelope, field });
+      expect(malformed[0]?.id).toMatch(/^unattributed\/envelope-[0-9a-f]{32}$/);
+      expect(JSON.parse(new TextDecoder().decode(malformed[0]?.json))).toEqual(bad);
+    },
+  );
 });
