@@ -1,7 +1,8 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { describeError, type Pipeline, SourceKind } from '../core';
+import { describeError, type Pipeline, type SourceRecord, SourceKind } from '../core';
+import { EmfMetricsSink } from '../metrics';
 import { kinesisEventToRecords } from '../sources';
-import { assertSourceKind, createRuntimeLoader, type HandlerOptions } from './runtime';
+import { assertSourceKind, createRuntimeLoader, errorCodeOf, type HandlerOptions } from './runtime';
 import { isWindowTick, type WindowTickEvent } from './window-tick';
 
 /** Options of {@link createKinesisHandler}: the shared {@link HandlerOptions}. */
@@ -22,6 +23,9 @@ export type KinesisHandler = (
  *
  * A failed shard reports its first record as the batch item failure, so Lambda retries
  * from there; the executor finishes any half-done batch first and skips what was committed.
+ * Every failed shard batch (and every shard of an invocation whose cold start failed) is also
+ * recorded as a `FailedBatches` metric: partial failures never raise Lambda's `Errors` metric, and
+ * under the blocking failure policy this metric and the iterator age are what page a person.
  *
  * @throws {@link InvalidConfigurationError} when the pipeline does not read from Kinesis
  * @example
@@ -33,10 +37,30 @@ export function createKinesisHandler(
   options: KinesisHandlerOptions = {},
 ): KinesisHandler {
   assertSourceKind(pipeline, SourceKind.Kinesis, 'createKinesisHandler');
-  const load = createRuntimeLoader(pipeline, options);
+  const metrics = options.metrics ?? new EmfMetricsSink();
+  const load = createRuntimeLoader(pipeline, { ...options, metrics });
+  const recordFailure = (partition: string, records: readonly SourceRecord[], error: unknown): void =>
+    metrics.recordFailure({
+      pipeline: pipeline.name,
+      partition,
+      records: records.length,
+      errorCode: errorCodeOf(error),
+      time: Date.now(),
+    });
 
   return async (event) => {
-    const { executor, firer } = await load();
+    let runtime: Awaited<ReturnType<typeof load>>;
+    try {
+      runtime = await load();
+    } catch (error) {
+      if (!isWindowTick(event)) {
+        for (const [partition, records] of kinesisEventToRecords(event as KinesisStreamEvent)) {
+          recordFailure(partition, records, error);
+        }
+      }
+      throw error;
+    }
+    const { executor, firer } = runtime;
     if (isWindowTick(event)) {
       if (firer !== undefined) await firer.fire();
       return { batchItemFailures: [] };
@@ -48,6 +72,7 @@ export function createKinesisHandler(
       } catch (error) {
         const first = records[0];
         if (first !== undefined) batchItemFailures.push({ itemIdentifier: first.offset });
+        recordFailure(partition, records, error);
         console.error(
           JSON.stringify({
             level: 'ERROR',

@@ -4,6 +4,7 @@ import {
   InvalidConfigurationError,
   type Pipeline,
   type SourceKind,
+  SparklessError,
   systemClock,
   withPipelineBucket,
 } from '../core';
@@ -184,6 +185,12 @@ export function createRuntimeLoader(
     });
     return runtime;
   };
+}
+
+/** The stable code of an error for metrics: `SparklessError.code`, else the error's name. */
+export function errorCodeOf(error: unknown): string {
+  if (error instanceof SparklessError) return error.code;
+  return error instanceof Error ? error.name : 'UNKNOWN';
 }
 
 /** The handler factory each source kind needs, for the message of {@link assertSourceKind}. */

@@ -15,6 +15,7 @@ import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedde
 import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
 import fixture from '../../test/fixtures/s3-event.json';
 import { type BatchContext, decodeUtf8, ErrorCode, pipeline, tumblingWindows } from '../core';
+import { MemoryMetricsSink } from '../metrics';
 import type { DeadLetterEntry } from '../sinks';
 import { encodeS3EventKey } from '../sources/s3-files';
 import { getJson, S3ObjectStore } from '../storage';
@@ -121,7 +122,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     const handler = createS3Handler(windowed, {
       clients,
       environment: { ...environment('file-windows'), SPARKLESS_WINDOW_IDLE_TIMEOUT_MS: '1000' },
-      metrics: { record: () => undefined },
+      metrics: new MemoryMetricsSink(),
     });
     const eTag = await upload('input/windows.txt', '1000 spark\n2000 spark\n12000 lambda\n');
     await handler(s3Event('input/windows.txt', eTag));
@@ -146,7 +147,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       clients,
       environment: environment('fixture'),
       print: (block) => printed.push(block),
-      metrics: { record: () => undefined },
+      metrics: new MemoryMetricsSink(),
     });
 
     // Act
@@ -362,10 +363,19 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     });
   });
 
-  it('fails the cold start with a message naming the fix when configuration is missing', async () => {
-    const handler = createS3Handler(fileStreamWordCount, { environment: {} });
+  it('fails the cold start with a message naming the fix, and records a failed-batch metric per object', async () => {
+    // Prepare
+    const metrics = new MemoryMetricsSink();
+    const handler = createS3Handler(fileStreamWordCount, { environment: {}, metrics });
 
+    // Act
     await expect(handler(fixtureEvent)).rejects.toThrow(/SPARKLESS_STATE_TABLE is not set/);
+
+    // Assess
+    expect(metrics.failures.map((failure) => failure.errorCode)).toEqual(
+      fixtureEvent.Records.map(() => 'INVALID_CONFIGURATION'),
+    );
+    expect(metrics.failures.length).toBeGreaterThan(0);
   });
 
   it('refuses a Kinesis pipeline, and the Kinesis factory refuses a text-file pipeline, naming the right factory', () => {

@@ -1,2 +1,2 @@
-export type { BatchMetrics, MetricsSink } from './batch-metrics';
-export { EmfMetricsSink, MemoryMetricsSink } from './batch-metrics';
+export type { BatchFailure, BatchMetrics, MetricsSink } from './batch-metrics';
+export { EmfMetricsSink, MemoryMetricsSink, SparklessMetric } from './batch-metrics';
