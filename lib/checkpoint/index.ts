@@ -1,4 +1,4 @@
 export type { MetadataCheckpoint, OffsetsSnapshot } from './metadata-checkpoint';
 export { CheckpointManager, IncompatibleStatePlanError } from './metadata-checkpoint';
-export type { LoggedBatch } from './write-ahead-log';
+export type { LoggedBatch, LoggedBatchKey } from './write-ahead-log';
 export { WriteAheadLog } from './write-ahead-log';

@@ -226,7 +226,9 @@ export class BatchExecutor {
         batchTime: this.clock.now(),
       };
       const references = await this.currentReferences();
-      await this.options.writeAheadLog.write(batch.walKey, fresh, references.versions);
+      await this.options.writeAheadLog.write(batch.walKey, fresh, references.versions, {
+        after: ledger.committedOffsetKey,
+      });
       const claimed: LedgerEntry = { ...ledger, version: ledger.version + 1, open: batch };
       if (!(await this.options.ledger.write(partition, claimed, ledger.version))) continue;
       const outcome = await this.runBatch(partition, claimed, batch, fresh, references, false);

@@ -1,1 +1,1 @@
-export { kinesisEventToRecords } from './kinesis/kinesis-event';
+export { kinesisEventToRecords, kinesisPartitionId } from './kinesis/kinesis-event';

@@ -24,6 +24,9 @@ export const ErrorCode = {
   TextFileWriteFailed: 'TEXT_FILE_WRITE_FAILED',
   InvalidTableRow: 'INVALID_TABLE_ROW',
   TableWriteFailed: 'TABLE_WRITE_FAILED',
+  InvalidFailureRecord: 'INVALID_FAILURE_RECORD',
+  RecoveryUndecidable: 'RECOVERY_UNDECIDABLE',
+  RecordsExpired: 'RECORDS_EXPIRED',
 } as const;
 
 /** One of the {@link ErrorCode} values. */

@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import { sequenceNumber, textRecords } from '../../test/factories/records';
+import { WriteAheadLog } from '../checkpoint';
+import { decodeUtf8, ErrorCode, ManualClock, pipeline, type SourceRecord } from '../core';
+import { type LedgerEntry, MemoryPartitionLedgerStore } from '../ledger';
+import { MemoryDeadLetterSink } from '../sinks';
+import { MemoryKeyedStateStore } from '../state';
+import { MemoryObjectStore, putJson } from '../storage';
+import { BatchExecutor } from '../runtime';
+import {
+  type DiscardedKinesisRange,
+  ObjectStoreOnFailureDestination,
+  RecoveryStatus,
+  recoverDiscarded,
+  recoveryPartitionId,
+  type StreamRangeReader,
+} from '.';
+
+const SHARD = 'shardId-000000000000';
+const STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/words';
+const ON_FAILURE = 'on-failure/wc/';
+
+/** The error a simulated failure throws. */
+class InjectedFailure extends Error {}
+
+/** A ledger whose next write matching a predicate fails once, before or after taking effect. */
+class FlakyLedger extends MemoryPartitionLedgerStore {
+  private failures: Array<{ match: (partition: string, next: LedgerEntry) => boolean; after: boolean }> = [];
+
+  public failOnce(match: (partition: string, next: LedgerEntry) => boolean, after = false): void {
+    this.failures.push({ match, after });
+  }
+
+  public override async write(partition: string, next: LedgerEntry, expected: number): Promise<boolean> {
+    const index = this.failures.findIndex((failure) => failure.match(partition, next));
+    const failure = index < 0 ? undefined : this.failures.splice(index, 1)[0];
+    if (failure !== undefined && !failure.after) throw new InjectedFailure(`ledger write of ${partition}`);
+    const written = await super.write(partition, next, expected);
+    if (failure !== undefined) throw new InjectedFailure(`after ledger write of ${partition}`);
+    return written;
+  }
+}
+
+const isClaim = (partition: string) => (p: string, next: LedgerEntry) =>
+  p === partition && next.open !== undefined;
+const isCommit = (partition: string) => (p: string, next: LedgerEntry) =>
+  p === partition && next.open === undefined && next.committedOffsetKey !== undefined;
+
+/** A stateful word count on the in-memory twins, a shard's records, and its on-failure prefix. */
+function world() {
+  const counting = pipeline('wc')
+    .fromKinesis()
+    .map((record) => decodeUtf8(record.value))
+    .mapToPair((word) => [word, 1])
+    .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
+      name: 'counts',
+    })
+    .print();
+  const state = new MemoryKeyedStateStore();
+  const ledger = new FlakyLedger();
+  const objects = new MemoryObjectStore();
+  const writeAheadLog = new WriteAheadLog(objects, 'wc');
+  const executor = new BatchExecutor({
+    pipeline: counting,
+    namespace: 'wc',
+    state,
+    ledger,
+    writeAheadLog,
+    deadLetters: new MemoryDeadLetterSink(),
+    clock: new ManualClock(1_000),
+    print: () => undefined,
+  });
+  const shard = textRecords(Array.from({ length: 20 }, (_, i) => `w${i % 3}`));
+  const expired = new Set<string>();
+  const streams: StreamRangeReader = {
+    read: async (range, partition) =>
+      shard
+        .filter((record) => BigInt(record.offset) >= BigInt(range.startSequenceNumber))
+        .filter((record) => BigInt(record.offset) <= BigInt(range.endSequenceNumber))
+        .filter((record) => !expired.has(record.offset))
+        .map((record) => ({ ...record, partition })),
+  };
+  const destination = new ObjectStoreOnFailureDestination(objects, ON_FAILURE);
+  const slice = (from: number, to: number): SourceRecord[] => shard.slice(from, to + 1);
+  /** Lambda gives up on records `from..to`: their pointer goes to the on-failure destination. */
+  const discard = async (from: number, to: number): Promise<DiscardedKinesisRange> => {
+    const range = {
+      streamArn: STREAM_ARN,
+      shardId: SHARD,
+      startSequenceNumber: sequenceNumber(from),
+      endSequenceNumber: sequenceNumber(to),
+      batchSize: to - from + 1,
+    };
+    await putJson(objects, `${ON_FAILURE}${SHARD}/${range.startSequenceNumber}.json`, {
+      requestContext: { condition: 'RetryAttemptsExhausted' },
+      KinesisBatchInfo: range,
+    });
+    return range;
+  };
+  /** A delivery of `from..to` fails before its claim until Lambda discards it. */
+  const failBeforeClaimAndDiscard = async (from: number, to: number): Promise<DiscardedKinesisRange> => {
+    ledger.failOnce(isClaim(SHARD));
+    await expect(executor.processPartition(SHARD, slice(from, to))).rejects.toThrow(InjectedFailure);
+    return discard(from, to);
+  };
+  const recover = () =>
+    recoverDiscarded({ pipeline: counting, executor, ledger, writeAheadLog, destination, streams });
+  const counts = async () =>
+    Object.fromEntries([...(await state.scan('counts'))].map(([key, count]) => [JSON.parse(key), count]));
+  /** The reference: each of the 20 records counted once. */
+  const expected = (records = shard) => {
+    const out: Record<string, number> = {};
+    for (const record of records) {
+      const word = decodeUtf8(record.value);
+      out[word] = (out[word] ?? 0) + 1;
+    }
+    return out;
+  };
+  return {
+    executor,
+    ledger,
+    objects,
+    writeAheadLog,
+    destination,
+    shard,
+    expired,
+    slice,
+    discard,
+    failBeforeClaimAndDiscard,
+    recover,
+    counts,
+    expected,
+  };
+}
+
+describe('Function: recoverDiscarded (Kinesis ranges, in-memory twins)', () => {
+  it('processes a range the main partition never claimed, once, and marks its record done', async () => {
+    // Prepare: 0..4 fail before their claim and are discarded; the shard moves on to 5..19
+    const w = world();
+    await w.failBeforeClaimAndDiscard(0, 4);
+    await w.executor.processPartition(SHARD, w.slice(5, 19));
+    expect(await w.counts()).not.toEqual(w.expected());
+
+    // Act
+    const report = await w.recover();
+    const again = await w.recover();
+
+    // Assess
+    expect(report).toMatchObject({ ok: true, processed: 5, expired: 0, failed: 0 });
+    expect(report.messages[0]).toMatchObject({ status: RecoveryStatus.Recovered, alreadyProcessed: 0 });
+    expect(await w.counts()).toEqual(w.expected());
+    expect(again.messages).toEqual([]);
+  });
+
+  it('skips the records of an open claim that the next delivery replayed', async () => {
+    // Prepare: 0..4 are claimed, the commit fails; the next delivery (5..9) replays the claim first
+    const w = world();
+    w.ledger.failOnce(isCommit(SHARD));
+    await expect(w.executor.processPartition(SHARD, w.slice(0, 4))).rejects.toThrow(InjectedFailure);
+    await w.discard(0, 4);
+    await w.executor.processPartition(SHARD, w.slice(5, 19));
+
+    // Act
+    const report = await w.recover();
+
+    // Assess
+    expect(report.messages[0]).toMatchObject({ status: 'recovered', alreadyProcessed: 5, processed: 0 });
+    expect(await w.counts()).toEqual(w.expected());
+  });
+
+  it('finishes an open claim no delivery has replayed yet as the main partition, not as recovery', async () => {
+    // Prepare: the discarded batch was claimed, and no record arrived since
+    const w = world();
+    await w.executor.processPartition(SHARD, w.slice(0, 14));
+    w.ledger.failOnce(isCommit(SHARD));
+    await expect(w.executor.processPartition(SHARD, w.slice(15, 19))).rejects.toThrow(InjectedFailure);
+    await w.discard(15, 19);
+
+    // Act
+    const report = await w.recover();
+
+    // Assess
+    expect(report.messages[0]).toMatchObject({ status: 'recovered', alreadyProcessed: 5, processed: 0 });
+    expect((await w.ledger.read(SHARD)).open).toBeUndefined();
+    expect(await w.counts()).toEqual(w.expected());
+  });
+
+  it('processes only the uncommitted half of a range whose other half was committed, despite a log of a lost claim', async () => {
+    // Prepare: an attempt logs 0..9 as batch 0 and loses its claim; the bisected half 0..4 is
+    // committed as batch 0; the range 0..9 is discarded; the shard moves on to 10..19 (batch 1)
+    const w = world();
+    w.ledger.failOnce(isClaim(SHARD));
+    await expect(w.executor.processPartition(SHARD, w.slice(0, 9))).rejects.toThrow(InjectedFailure);
+    await w.executor.processPartition(SHARD, w.slice(0, 4));
+    await w.discard(0, 9);
+    await w.executor.processPartition(SHARD, w.slice(10, 19));
+    expect((await w.writeAheadLog.list(SHARD)).filter((log) => log.batchNumber === 0)).toHaveLength(2);
+
+    // Act
+    const report = await w.recover();
+
+    // Assess
+    expect(report.messages[0]).toMatchObject({ status: 'recovered', alreadyProcessed: 5, processed: 5 });
+    expect(await w.counts()).toEqual(w.expected());
+  });
+
+  it('recovers ranges in any order, each as its own partition', async () => {
+    // Prepare: two separate discards
+    const w = world();
+    await w.failBeforeClaimAndDiscard(0, 4);
+    await w.executor.processPartition(SHARD, w.slice(5, 9));
+    await w.failBeforeClaimAndDiscard(10, 14);
+    await w.executor.processPartition(SHARD, w.slice(15, 19));
+
+    // Act
+    const report = await w.recover();
+
+    // Assess
+    expect(report.processed).toBe(10);
+    expect(report.messages.map((message) => message.recoveryPartition).sort()).toEqual([
+      recoveryPartitionId(SHARD, sequenceNumber(0)),
+      recoveryPartitionId(SHARD, sequenceNumber(10)),
+    ]);
+    expect(await w.counts()).toEqual(w.expected());
+  });
+
+  it.each([
+    { crash: 'before the recovery claim', match: isClaim, after: false },
+    { crash: 'before the recovery commit', match: isCommit, after: false },
+    { crash: 'after the recovery commit, before the record is marked done', match: isCommit, after: true },
+  ])('counts once when recover crashes $crash and runs again', async ({ match, after }) => {
+    // Prepare
+    const w = world();
+    const range = await w.failBeforeClaimAndDiscard(0, 9);
+    await w.executor.processPartition(SHARD, w.slice(10, 19));
+    w.ledger.failOnce(match(recoveryPartitionId(SHARD, range.startSequenceNumber)), after);
+
+    // Act
+    const crashed = await w.recover();
+    const rerun = await w.recover();
+
+    // Assess
+    expect(crashed.messages[0]).toMatchObject({ status: RecoveryStatus.Failed });
+    expect(crashed.ok).toBe(false);
+    expect(rerun.messages[0]).toMatchObject({ status: RecoveryStatus.Recovered });
+    expect((rerun.messages[0]?.processed ?? 0) + (rerun.messages[0]?.previouslyRecovered ?? 0)).toBe(10);
+    expect(await w.counts()).toEqual(w.expected());
+    expect((await w.recover()).messages).toEqual([]);
+  });
+
+  it('counts records that expired from the stream, recovers the rest once and keeps the record', async () => {
+    // Prepare: 0..4 discarded, then 0 and 1 expire
+    const w = world();
+    await w.failBeforeClaimAndDiscard(0, 4);
+    await w.executor.processPartition(SHARD, w.slice(5, 19));
+    w.expired.add(sequenceNumber(0)).add(sequenceNumber(1));
+
+    // Act
+    const report = await w.recover();
+    const again = await w.recover();
+
+    // Assess
+    expect(report).toMatchObject({ ok: false, expired: 2, processed: 3 });
+    expect(report.messages[0]).toMatchObject({ status: RecoveryStatus.Expired });
+    expect(again.messages[0]).toMatchObject({ status: RecoveryStatus.Expired, processed: 0 });
+    expect(await w.counts()).toEqual(w.expected(w.shard.slice(2)));
+  });
+
+  it('refuses a range when a log it needs to decide is missing, rather than risk double counting', async () => {
+    // Prepare: the committed half's log is gone (expired)
+    const w = world();
+    await w.executor.processPartition(SHARD, w.slice(0, 4));
+    w.ledger.failOnce(isClaim(SHARD));
+    await expect(w.executor.processPartition(SHARD, w.slice(5, 9))).rejects.toThrow(InjectedFailure);
+    await w.discard(0, 9);
+    await w.executor.processPartition(SHARD, w.slice(10, 19));
+    const [first] = await w.writeAheadLog.list(SHARD);
+    w.objects.objects.delete(first?.key ?? '');
+    const before = await w.counts();
+
+    // Act
+    const report = await w.recover();
+
+    // Assess
+    expect(report.messages[0]).toMatchObject({ status: RecoveryStatus.Failed });
+    expect(report.messages[0]?.error).toMatch(/write-ahead log of batch 0 .* is missing/);
+    expect(await w.counts()).toEqual(before);
+    expect(ErrorCode.RecoveryUndecidable).toBe('RECOVERY_UNDECIDABLE');
+  });
+});
