@@ -8,7 +8,7 @@ import {
   systemClock,
   withPipelineBucket,
 } from '../core';
-import { DynamoDbPartitionLedgerStore } from '../ledger';
+import { DynamoDbPartitionLedgerStore, type PartitionLedgerStore } from '../ledger';
 import { EmfMetricsSink, type MetricsSink } from '../metrics';
 import { BatchExecutor } from '../runtime';
 import { DynamoDbTableReferenceLoader, ReferenceDataCache, S3JsonReferenceLoader } from '../reference';
@@ -70,6 +70,10 @@ export interface PipelineRuntime {
   readonly firer: WindowFirer | undefined;
   /** The AWS clients (a source reads its input with them). */
   readonly clients: HandlerClients;
+  /** The executor's partition ledger (recover reads the main partition's claims from it). */
+  readonly ledger: PartitionLedgerStore;
+  /** The executor's write-ahead log. */
+  readonly writeAheadLog: WriteAheadLog;
   /** The validated configuration. */
   readonly config: HandlerConfig;
 }
@@ -158,12 +162,13 @@ export function createRuntimeLoader(
             idleTimeoutMs: config.idleTimeoutMs,
             ...outputs,
           });
+    const writeAheadLog = new WriteAheadLog(objects, config.namespace);
     const executor = new BatchExecutor({
       pipeline,
       namespace: config.namespace,
       state,
       ledger,
-      writeAheadLog: new WriteAheadLog(objects, config.namespace),
+      writeAheadLog,
       deadLetters,
       ...outputs,
       ...(progress === undefined ? {} : { windowProgress: progress }),
@@ -176,7 +181,7 @@ export function createRuntimeLoader(
         ? {}
         : { offsetsSnapshotIntervalMs: options.offsetsSnapshotIntervalMs }),
     });
-    return { executor, firer, clients, config };
+    return { executor, firer, clients, config, ledger, writeAheadLog };
   };
   return () => {
     runtime ??= coldStart().catch((error: unknown) => {

@@ -18,3 +18,5 @@ export { RecoveryStatus, recoverDiscarded } from './recover';
 export { recoveryPartitionId } from './recovery-partition';
 export type { KinesisStreamRangeReaderOptions, StreamRangeReader } from './stream-range-reader';
 export { KinesisStreamRangeReader, streamNameOf } from './stream-range-reader';
+export type { OnFailureLocation, PipelineLocation, RecoverPipelineOptions } from './recover-pipeline';
+export { recoverPipeline } from './recover-pipeline';
