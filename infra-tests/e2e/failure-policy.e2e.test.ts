@@ -1,4 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailurePolicy } from '../../cdk/streaming-pipeline/failure-policy';
 import { splitWords, statefulWordCount } from '../../functions/pipelines/stateful-word-count';
@@ -80,6 +84,16 @@ describe('End to end: failure policies on the embedded local stack', () => {
     });
   }
 
+  /** `sparkless recover` through its library function. */
+  const recover = (local: LocalPipeline) =>
+    recoverPipeline({
+      pipeline: statefulWordCount,
+      location: local.location,
+      clients: local.clients,
+      print: () => undefined,
+      metrics: new MemoryMetricsSink(),
+    });
+
   it('BlockUntilFixed: a store outage longer than any retry budget holds the shard, then every record counts once', async () => {
     // Prepare
     const metrics = new MemoryMetricsSink();
@@ -112,20 +126,8 @@ describe('End to end: failure policies on the embedded local stack', () => {
     );
 
     // Act
-    const report = await recoverPipeline({
-      pipeline: statefulWordCount,
-      location: local.location,
-      clients: local.clients,
-      print: () => undefined,
-      metrics,
-    });
-    const again = await recoverPipeline({
-      pipeline: statefulWordCount,
-      location: local.location,
-      clients: local.clients,
-      print: () => undefined,
-      metrics,
-    });
+    const report = await recover(local);
+    const again = await recover(local);
 
     // Assess
     expect(report).toMatchObject({ ok: true, expired: 0, failed: 0 });
@@ -133,6 +135,60 @@ describe('End to end: failure policies on the embedded local stack', () => {
     expect(report.processed).toBe(discarded.length * 10);
     expect(again.messages).toEqual([]);
     expect(Object.fromEntries(await local.readState('global-word-counts'))).toEqual(referenceCounts(input));
+  });
+
+  describe('The sparkless binary (package.json "bin")', () => {
+    const root = path.join(__dirname, '..', '..');
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    const bin = path.join(root, manifest.bin.sparkless ?? '');
+    const run = (args: readonly string[]) =>
+      promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env } }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: error.code ?? -1,
+          stdout: error.stdout ?? '',
+          stderr: error.stderr ?? '',
+        }),
+      );
+
+    it('prints its help and exits 0', async () => {
+      // Act
+      const { code, stdout } = await run(['--help']);
+
+      // Assess
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/recover \[options\] <pipeline>/);
+    });
+
+    it('recovers the batches discarded during an outage: every record counted once', async () => {
+      // Prepare
+      const metrics = new MemoryMetricsSink();
+      const local = await deploy('discard-cli', FailurePolicy.DiscardAndRecover, metrics);
+      injectOutage(local.clients.dynamodb, metrics, OUTAGE_FAILURES);
+      const input = lines(40, 4);
+      await local.produce(asRecords(input));
+      await local.mapping.runUntilIdle({ idlePolls: 3 });
+      expect((await local.readOnFailureRecords()).length).toBeGreaterThan(0);
+
+      // Act
+      const { code, stdout } = await run([
+        'recover',
+        'stateful-word-count',
+        '--endpoint',
+        stack.endpoint,
+        '--region',
+        stack.region,
+        '--namespace',
+        'discard-cli',
+      ]);
+
+      // Assess
+      expect(stdout).toMatch(/discarded batch\(es\): \d+ record\(s\) processed, 0 expired, 0 failed/);
+      expect(code).toBe(0);
+      expect(Object.fromEntries(await local.readState('global-word-counts'))).toEqual(referenceCounts(input));
+    });
   });
 
   describe('Deploying an incompatible plan, then rolling back', () => {
@@ -200,13 +256,7 @@ describe('End to end: failure policies on the embedded local stack', () => {
       expect((await local.readOnFailureRecords()).length).toBeGreaterThan(0);
 
       // Act
-      const report = await recoverPipeline({
-        pipeline: statefulWordCount,
-        location: local.location,
-        clients: local.clients,
-        print: () => undefined,
-        metrics,
-      });
+      const report = await recover(local);
 
       // Assess
       expect(report.ok).toBe(true);

@@ -13,7 +13,12 @@ import {
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { ensureStream, type ProducedRecord, putRecords } from '../setup/stream';
 import { localHandlerOptions } from './handler-options';
-import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
+import {
+  createPipelineReaders,
+  LocalPipelineDefaults,
+  onFailurePrefix,
+  type PipelineReaders,
+} from './pipeline-readers';
 
 /** Options of {@link deployLocalPipeline}. */
 export interface LocalPipelineOptions {
@@ -97,8 +102,8 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
   const region = options.region ?? 'us-east-1';
   const clients = createAwsClients({ endpoint: options.endpoint, region });
   const streamName = options.streamName ?? `sparkless-${options.pipeline.name}`;
-  const tableName = options.tableName ?? 'sparkless-state';
-  const bucket = options.bucket ?? 'sparkless-checkpoints';
+  const tableName = options.tableName ?? LocalPipelineDefaults.STATE_TABLE;
+  const bucket = options.bucket ?? LocalPipelineDefaults.CHECKPOINT_BUCKET;
   const namespace = options.namespace ?? options.pipeline.name;
   const [streamArn] = await Promise.all([
     ensureStream(clients.kinesis, streamName, options.shards ?? 1),

@@ -6,7 +6,12 @@ import { decodeS3EventKey, normalizeETag, objectPartition } from '../../lib/sour
 import { type AwsClients, createAwsClients } from '../clients';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { localHandlerOptions } from './handler-options';
-import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
+import {
+  createPipelineReaders,
+  LocalPipelineDefaults,
+  onFailurePrefix,
+  type PipelineReaders,
+} from './pipeline-readers';
 import { S3PrefixPoller, type S3PrefixPollerProps } from './s3-prefix-poller';
 
 /** Options of {@link deployLocalTextFilePipeline}. */
@@ -121,8 +126,8 @@ export async function deployLocalTextFilePipeline(
   const region = options.region ?? 'us-east-1';
   const clients = createAwsClients({ endpoint: options.endpoint, region });
   const inputBucket = options.inputBucket ?? 'sparkless-input';
-  const tableName = options.tableName ?? 'sparkless-state';
-  const bucket = options.bucket ?? 'sparkless-checkpoints';
+  const tableName = options.tableName ?? LocalPipelineDefaults.STATE_TABLE;
+  const bucket = options.bucket ?? LocalPipelineDefaults.CHECKPOINT_BUCKET;
   const namespace = options.namespace ?? options.pipeline.name;
   if (inputBucket === bucket) {
     throw new InvalidConfigurationError(

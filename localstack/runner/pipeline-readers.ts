@@ -28,6 +28,12 @@ export interface PipelineLocation {
   readonly namespace: string;
 }
 
+/** Names a local deployment uses unless told otherwise (`deployLocalPipeline`, `deployLocalTextFilePipeline`, `sparkless --endpoint`). */
+export const LocalPipelineDefaults = {
+  STATE_TABLE: 'sparkless-state',
+  CHECKPOINT_BUCKET: 'sparkless-checkpoints',
+} as const;
+
 /** The on-failure records' prefix in the checkpoint bucket (Lambda's S3 destination, locally). */
 export function onFailurePrefix(namespace: string): string {
   return `on-failure/${namespace}/`;
