@@ -1,4 +1,7 @@
+import type { S3Event } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { fileStreamWordCount } from '../../functions/pipelines/file-stream-word-count';
+import s3Failure from '../../test/fixtures/s3-async-failure-record.json';
 import { sequenceNumber, textRecords } from '../../test/factories/records';
 import { WriteAheadLog } from '../checkpoint';
 import { decodeUtf8, ErrorCode, ManualClock, pipeline, type SourceRecord } from '../core';
@@ -286,5 +289,65 @@ describe('Function: recoverDiscarded (Kinesis ranges, in-memory twins)', () => {
     expect(report.messages[0]?.error).toMatch(/write-ahead log of batch 0 .* is missing/);
     expect(await w.counts()).toEqual(before);
     expect(ErrorCode.RecoveryUndecidable).toBe('RECOVERY_UNDECIDABLE');
+  });
+});
+
+describe('Function: recoverDiscarded (S3 events of a text-file pipeline)', () => {
+  it('runs each failed event through the S3 handler again and marks it done only once it succeeded', async () => {
+    // Prepare: the handler fails on the first try
+    const w = world();
+    await putJson(w.objects, `${ON_FAILURE}input-a.json`, s3Failure);
+    const handled: S3Event[] = [];
+    let failures = 1;
+    const s3Events = async (event: S3Event) => {
+      if (failures-- > 0) throw new InjectedFailure('the state table is still down');
+      handled.push(event);
+    };
+    const recover = () =>
+      recoverDiscarded({
+        pipeline: fileStreamWordCount,
+        executor: w.executor,
+        ledger: w.ledger,
+        writeAheadLog: w.writeAheadLog,
+        destination: w.destination,
+        s3Events,
+      });
+
+    // Act
+    const failed = await recover();
+    const recovered = await recover();
+    const after = await recover();
+
+    // Assess
+    expect(failed.messages[0]).toMatchObject({
+      status: RecoveryStatus.Failed,
+      error: expect.stringMatching(/still down/),
+    });
+    expect(recovered.messages[0]).toMatchObject({ status: RecoveryStatus.Recovered });
+    expect(handled.map((event) => event.Records[0]?.s3.object.key)).toEqual(['input/a.txt']);
+    expect(after.messages).toEqual([]);
+  });
+
+  it('refuses a Kinesis range for a text-file pipeline and keeps the record', async () => {
+    // Prepare
+    const w = world();
+    await w.discard(0, 4);
+
+    // Act
+    const report = await recoverDiscarded({
+      pipeline: fileStreamWordCount,
+      executor: w.executor,
+      ledger: w.ledger,
+      writeAheadLog: w.writeAheadLog,
+      destination: w.destination,
+      s3Events: async () => undefined,
+    });
+
+    // Assess
+    expect(report.messages[0]).toMatchObject({
+      status: RecoveryStatus.Failed,
+      error: expect.stringMatching(/cannot be recovered by text-files pipeline file-stream-word-count/),
+    });
+    expect((await w.destination.receive()).length).toBe(1);
   });
 });
