@@ -65,8 +65,7 @@ function descriptionsFor(kind: SourceKind, policy: FailurePolicy, pipeline: stri
       failedBatches: `A shard of ${pipeline} is blocked: its batch failed and Lambda retries it until it succeeds (nothing is skipped). Fix the cause (see the function log) before the records expire from the stream.`,
       errors:
         'The pipeline function failed as a whole (cold start or crash); Lambda retries the batch until it succeeds.',
-      discarded:
-        'Records expired from the stream while their batch was still failing: they were never processed and cannot be recovered. Raise the stream retention or fix failures faster.',
+      discarded: `Lambda gave up on a batch although the failure policy blocks: its records expired from the stream while it kept failing. Run \`${recover}\`: it processes whatever is still in the stream exactly once and counts what expired (lost). Raise the stream retention or fix failures faster.`,
       iteratorAge: (threshold) =>
         `${lag(threshold)} Under the blocking failure policy a failing batch holds its shard until it is fixed or expires.`,
     };

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailurePolicy } from '../../cdk/streaming-pipeline/failure-policy';
 import { splitWords, statefulWordCount } from '../../functions/pipelines/stateful-word-count';
-import { decodeUtf8, ErrorCode, pipeline } from '../../lib/core';
+import { decodeUtf8, ErrorCode, type Pipeline, pipeline } from '../../lib/core';
 import { createKinesisHandler, type KinesisHandler } from '../../lib/handlers';
 import { MemoryMetricsSink } from '../../lib/metrics';
 import { recoverPipeline } from '../../lib/recovery';
@@ -14,6 +14,7 @@ import { createAwsClients } from '../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { localHandlerOptions } from '../../localstack/runner/handler-options';
 import { deployLocalPipeline, type LocalPipeline } from '../../localstack/runner/local-pipeline';
+import { deployLocalTextFilePipeline } from '../../localstack/runner/local-text-file-pipeline';
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
 /** Retries before a batch is discarded in discard mode: a batch is tried this many times plus one. */
@@ -85,9 +86,12 @@ describe('End to end: failure policies on the embedded local stack', () => {
   }
 
   /** `sparkless recover` through its library function. */
-  const recover = (local: LocalPipeline) =>
+  const recover = (
+    local: Pick<LocalPipeline, 'location' | 'clients'>,
+    recovered: Pipeline = statefulWordCount,
+  ) =>
     recoverPipeline({
-      pipeline: statefulWordCount,
+      pipeline: recovered,
       location: local.location,
       clients: local.clients,
       print: () => undefined,
@@ -132,9 +136,54 @@ describe('End to end: failure policies on the embedded local stack', () => {
     // Assess
     expect(report).toMatchObject({ ok: true, expired: 0, failed: 0 });
     expect(report.messages).toHaveLength(discarded.length);
-    expect(report.processed).toBe(discarded.length * 10);
+    const discardedRecords = discarded.reduce(
+      (sum: number, record) =>
+        sum + (record as { KinesisBatchInfo: { batchSize: number } }).KinesisBatchInfo.batchSize,
+      0,
+    );
+    expect(report.processed).toBe(discardedRecords);
     expect(again.messages).toEqual([]);
     expect(Object.fromEntries(await local.readState('global-word-counts'))).toEqual(referenceCounts(input));
+  });
+
+  it('Text files (DiscardAndRecover): events Lambda gave up on during the outage are processed once by recover', async () => {
+    // Prepare: a stateful word count over new files; two of three files fail all their attempts
+    const fileCounts = pipeline('e2e-file-counts')
+      .fromTextFiles({ prefix: 'input/' })
+      .map((record) => decodeUtf8(record.value))
+      .flatMap(splitWords)
+      .mapToPair((word) => [word, 1])
+      .updateStateByKey<number>((values, state = 0) => values.reduce((a, b) => a + b, state), {
+        name: 'file-word-counts',
+      })
+      .print();
+    const metrics = new MemoryMetricsSink();
+    const local = await deployLocalTextFilePipeline({
+      endpoint: stack.endpoint,
+      region: stack.region,
+      pipeline: fileCounts,
+      inputBucket: 'policy-input',
+      print: () => undefined,
+      metrics,
+      poller: { maximumRetryAttempts: 1 },
+    });
+    injectOutage(local.clients.dynamodb, metrics, 4);
+    const files = [lines(7, 5), lines(9, 6), lines(11, 7)];
+    for (const [i, file] of files.entries()) await local.upload(`part-${i}.txt`, `${file.join('\n')}\n`);
+    await local.poller.pollOnce();
+    expect(await local.readOnFailureRecords()).toHaveLength(2);
+
+    // Act
+    const report = await recover(local, fileCounts);
+    const again = await recover(local, fileCounts);
+
+    // Assess
+    expect(report).toMatchObject({ ok: true, failed: 0 });
+    expect(report.messages).toHaveLength(2);
+    expect(again.messages).toEqual([]);
+    expect(Object.fromEntries(await local.readState('file-word-counts'))).toEqual(
+      referenceCounts(files.flat()),
+    );
   });
 
   describe('The sparkless binary (package.json "bin")', () => {

@@ -16,6 +16,7 @@ import { localHandlerOptions } from './handler-options';
 import {
   createPipelineReaders,
   LocalPipelineDefaults,
+  localPipelineLocation,
   onFailurePrefix,
   type PipelineReaders,
 } from './pipeline-readers';
@@ -149,12 +150,7 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     streamName,
     handler,
     mapping,
-    location: {
-      stateTable: tableName,
-      checkpointBucket: bucket,
-      namespace,
-      onFailure: { kind: 's3', bucket, prefix: onFailurePrefix(namespace) },
-    },
+    location: localPipelineLocation({ stateTable: tableName, checkpointBucket: bucket, namespace }),
     produce: (records) => putRecords(clients.kinesis, streamName, records),
     tick: async () => void (await handler(WINDOW_TICK)),
     ...createPipelineReaders({ dynamodb: clients.dynamodb, s3: clients.s3, tableName, bucket, namespace }),
