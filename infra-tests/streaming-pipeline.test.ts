@@ -638,6 +638,16 @@ describe('Construct: StreamingPipeline', () => {
         message: /failurePolicy must be one of .*\(given "skip"\)/,
       },
       {
+        title: 'BlockUntilFixed with a write-ahead log shorter than the stream retention',
+        props: () => ({
+          writeAheadLogRetention: Duration.days(2),
+          streamProps: { retentionPeriod: Duration.days(4) },
+        }),
+        code: Code.WRITE_AHEAD_LOG_SHORTER_THAN_STREAM,
+        message:
+          /writeAheadLogRetention .*blocked that long .*\(given 2 days\)\. Set writeAheadLogRetention to at least Duration\.days\(4\)/,
+      },
+      {
         title: 'DiscardAndRecover with a write-ahead log shorter than the stream retention',
         props: () => ({
           failurePolicy: FailurePolicy.DiscardAndRecover,

@@ -148,10 +148,10 @@ export interface StreamingPipelineBaseProps {
 
   /**
    * How long the write-ahead log (`wal/` in the checkpoint bucket) is kept, in whole days. It must
-   * outlive any retry of a batch (`maxRecordAge`). Under `FailurePolicy.DiscardAndRecover` it must be
-   * at least the stream's retention: `sparkless recover` reads the main partition's logged claims to
-   * tell which records of a discarded range were already processed. Only applies to a bucket this
-   * construct creates.
+   * outlive any retry of a batch, so it must be at least the stream's retention: a batch blocked under
+   * `FailurePolicy.BlockUntilFixed` is retried for that long, and `sparkless recover` reads the main
+   * partition's logged claims to tell which records of a discarded range were already processed.
+   * Only applies to a bucket this construct creates.
    *
    * @default Duration.days(7)
    */
@@ -231,7 +231,8 @@ export interface KinesisSourceProps {
    * with {@link stream}.
    *
    * @default - one provisioned shard, AWS-managed encryption (`alias/aws/kinesis`), 7 days retention
-   *   (so records discarded after `maxRecordAge` can still be re-read from the dead-letter pointers)
+   *   (how long a batch blocked by a failure can wait for the fix, and how long `sparkless recover`
+   *   can re-read a discarded batch)
    *   and the construct's `removalPolicy`
    */
   readonly streamProps?: kinesis.StreamProps;

@@ -261,7 +261,6 @@ function failurePolicy(props: StreamingPipelineProps): Check[] {
         fix: `Remove ${prop}, or set failurePolicy: FailurePolicy.DiscardAndRecover to discard failed batches after bounded retries and replay them with \`npx sparkless recover\`.`,
       });
     }
-    return checks;
   }
   const walRetention = props.writeAheadLogRetention ?? StreamingPipelineDefaults.WRITE_AHEAD_LOG_RETENTION;
   const streamRetention =
@@ -271,6 +270,8 @@ function failurePolicy(props: StreamingPipelineProps): Check[] {
   if (
     props.checkpointBucket === undefined &&
     isResolvedDuration(walRetention) &&
+    // A retention that is not whole days is reported by its own check.
+    walRetention.toMilliseconds({ integral: false }) % 86_400_000 === 0 &&
     isResolvedDuration(streamRetention) &&
     walRetention.toMilliseconds() < streamRetention.toMilliseconds()
   ) {
@@ -279,7 +280,10 @@ function failurePolicy(props: StreamingPipelineProps): Check[] {
       code: StreamingPipelineErrorCode.WRITE_AHEAD_LOG_SHORTER_THAN_STREAM,
       property: 'writeAheadLogRetention',
       given: walRetention.toHumanString(),
-      problem: `must be at least the stream's retention (${streamRetention.toHumanString()}) under FailurePolicy.DiscardAndRecover: sparkless recover reads the logged claims to skip records already processed`,
+      problem:
+        policy === FailurePolicy.BlockUntilFixed
+          ? `must be at least the stream's retention (${streamRetention.toHumanString()}) under ${failurePolicyName(policy)}: a batch blocked that long must still find the log of its claim`
+          : `must be at least the stream's retention (${streamRetention.toHumanString()}) under ${failurePolicyName(policy)}: sparkless recover reads the logged claims to skip records already processed`,
       fix: `Set writeAheadLogRetention to at least Duration.days(${days}), or omit it and keep the stream's retention at 7 days or less.`,
     });
   }
