@@ -62,7 +62,7 @@ export async function offsetsClaimedByPartition(
       else if (previous === undefined) {
         throw new RecoveryUndecidableError(
           partition,
-          `batch ${n - 1} has ${before.length} write-ahead logs and batch ${n}'s log predates the record of which was claimed`,
+          `batch ${n - 1} has ${before.length} write-ahead logs, and batch ${n}'s log was written before logs recorded where the previous batch ended`,
         );
       }
     }
