@@ -217,6 +217,34 @@ describe('Function: recoverDiscarded (Kinesis ranges, in-memory twins)', () => {
     expect(await w.counts()).toEqual(w.expected());
   });
 
+  it('refuses a range it cannot decide from logs written before they recorded where the previous batch ended', async () => {
+    // Prepare: as above (two logs of batch 0), but batch 1's log is in the older format without `after`
+    const w = world();
+    w.ledger.failOnce(isClaim(SHARD));
+    await expect(w.executor.processPartition(SHARD, w.slice(0, 9))).rejects.toThrow(InjectedFailure);
+    await w.executor.processPartition(SHARD, w.slice(0, 4));
+    await w.discard(0, 9);
+    await w.executor.processPartition(SHARD, w.slice(10, 19));
+    const batch1 = (await w.writeAheadLog.list(SHARD)).find((log) => log.batchNumber === 1)?.key ?? '';
+    const { after: _after, ...legacy } = JSON.parse(
+      new TextDecoder().decode(await w.objects.get(batch1)),
+    ) as {
+      after?: unknown;
+    };
+    await putJson(w.objects, batch1, legacy);
+    const before = await w.counts();
+
+    // Act
+    const report = await w.recover();
+
+    // Assess
+    expect(report.messages[0]).toMatchObject({
+      status: RecoveryStatus.Failed,
+      error: expect.stringMatching(/batch 0 has 2 write-ahead logs/),
+    });
+    expect(await w.counts()).toEqual(before);
+  });
+
   it('recovers ranges in any order, each as its own partition', async () => {
     // Prepare: two separate discards
     const w = world();
