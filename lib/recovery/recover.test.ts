@@ -146,6 +146,18 @@ function world(size = 20) {
   };
 }
 
+/**
+ * An attempt logs 0..9 as batch 0 and loses its claim; the bisected half 0..4 is committed as batch
+ * 0; the range 0..9 is discarded; the shard moves on to 10..19 (batch 1).
+ */
+async function lostClaimThenCommittedHalf(w: ReturnType<typeof world>): Promise<void> {
+  w.ledger.failOnce(isClaim(SHARD));
+  await expect(w.executor.processPartition(SHARD, w.slice(0, 9))).rejects.toThrow(InjectedFailure);
+  await w.executor.processPartition(SHARD, w.slice(0, 4));
+  await w.discard(0, 9);
+  await w.executor.processPartition(SHARD, w.slice(10, 19));
+}
+
 describe('Function: recoverDiscarded (Kinesis ranges, in-memory twins)', () => {
   it('processes a range the main partition never claimed, once, and marks its record done', async () => {
     // Prepare: 0..4 fail before their claim and are discarded; the shard moves on to 5..19
@@ -199,14 +211,9 @@ describe('Function: recoverDiscarded (Kinesis ranges, in-memory twins)', () => {
   });
 
   it('processes only the uncommitted half of a range whose other half was committed, despite a log of a lost claim', async () => {
-    // Prepare: an attempt logs 0..9 as batch 0 and loses its claim; the bisected half 0..4 is
-    // committed as batch 0; the range 0..9 is discarded; the shard moves on to 10..19 (batch 1)
+    // Prepare
     const w = world();
-    w.ledger.failOnce(isClaim(SHARD));
-    await expect(w.executor.processPartition(SHARD, w.slice(0, 9))).rejects.toThrow(InjectedFailure);
-    await w.executor.processPartition(SHARD, w.slice(0, 4));
-    await w.discard(0, 9);
-    await w.executor.processPartition(SHARD, w.slice(10, 19));
+    await lostClaimThenCommittedHalf(w);
     expect((await w.writeAheadLog.list(SHARD)).filter((log) => log.batchNumber === 0)).toHaveLength(2);
 
     // Act
@@ -220,11 +227,7 @@ describe('Function: recoverDiscarded (Kinesis ranges, in-memory twins)', () => {
   it('refuses a range it cannot decide from logs written before they recorded where the previous batch ended', async () => {
     // Prepare: as above (two logs of batch 0), but batch 1's log is in the older format without `after`
     const w = world();
-    w.ledger.failOnce(isClaim(SHARD));
-    await expect(w.executor.processPartition(SHARD, w.slice(0, 9))).rejects.toThrow(InjectedFailure);
-    await w.executor.processPartition(SHARD, w.slice(0, 4));
-    await w.discard(0, 9);
-    await w.executor.processPartition(SHARD, w.slice(10, 19));
+    await lostClaimThenCommittedHalf(w);
     const batch1 = (await w.writeAheadLog.list(SHARD)).find((log) => log.batchNumber === 1)?.key ?? '';
     const { after: _after, ...legacy } = JSON.parse(
       new TextDecoder().decode(await w.objects.get(batch1)),
