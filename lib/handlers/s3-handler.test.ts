@@ -345,10 +345,12 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       maxAttempts: 1,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
+    const metrics = new MemoryMetricsSink();
     const handler = createS3Handler(fileStreamWordCount, {
       clients: { s3: clients.s3, dynamodb: unreachable },
       environment: environment('unreachable'),
       print: () => undefined,
+      metrics,
     });
     const event = { Records: [...s3Event('input/a.txt').Records, ...s3Event('input/b.txt').Records] };
 
@@ -361,6 +363,10 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       failures: [{ key: 'input/a.txt' }, { key: 'input/b.txt' }],
       cause: expect.anything(),
     });
+    expect(metrics.failures.map((failure) => failure.partition)).toEqual([
+      expect.stringMatching(/\/input\/a\.txt$/),
+      expect.stringMatching(/\/input\/b\.txt$/),
+    ]);
   });
 
   it('fails the cold start with a message naming the fix, and records a failed-batch metric per object', async () => {
