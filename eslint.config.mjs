@@ -18,6 +18,15 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS entry points (the `sparkless` bin): Node globals, require() allowed.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.test.ts'],
     plugins: { vitest },
     rules: {

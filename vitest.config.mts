@@ -8,6 +8,7 @@ export default defineConfig({
       'localstack/**/*.test.ts',
       'infra-tests/**/*.test.ts',
       'test/**/*.test.ts',
+      'cli/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -172,7 +172,8 @@ describe('App: one stack per seed program', () => {
           BisectBatchOnFunctionError: true,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ParallelizationFactor: 1,
-          MaximumRetryAttempts: 10,
+          MaximumRetryAttempts: -1,
+          MaximumRecordAgeInSeconds: Match.absent(),
           DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
         });
         template.resourceCountIs('Custom::S3BucketNotifications', 0);

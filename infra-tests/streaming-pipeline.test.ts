@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  FailurePolicy,
   StreamingPipeline,
   StreamingPipelineError,
   StreamingPipelineErrorCode,
@@ -77,7 +78,7 @@ describe('Construct: StreamingPipeline', () => {
       });
     });
 
-    it('maps the stream to the function with bisect, batch item failures, bounded retries and order', () => {
+    it('maps the stream to the function with bisect, batch item failures, order, and blocks on a failed batch', () => {
       // THEN
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -88,8 +89,8 @@ describe('Construct: StreamingPipeline', () => {
         MaximumBatchingWindowInSeconds: 1,
         BisectBatchOnFunctionError: true,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        MaximumRetryAttempts: 10,
-        MaximumRecordAgeInSeconds: 86_400,
+        MaximumRetryAttempts: -1,
+        MaximumRecordAgeInSeconds: Match.absent(),
         ParallelizationFactor: 1,
         TumblingWindowInSeconds: Match.absent(),
         DestinationConfig: { OnFailure: { Destination: ids.queueArn } },
@@ -311,9 +312,9 @@ describe('Construct: StreamingPipeline', () => {
       expect(logStatements.flatMap(resourcesOf)).toEqual([logGroupArn]);
     });
 
-    it('alarms on iterator age, function errors and discarded batches', () => {
+    it('alarms on failed batches, iterator age, function errors and discarded batches', () => {
       // THEN
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'IteratorAge',
@@ -454,6 +455,7 @@ describe('Construct: StreamingPipeline', () => {
           startingPosition: lambda.StartingPosition.LATEST,
           batchSize: 500,
           maxBatchingWindow: Duration.seconds(10),
+          failurePolicy: FailurePolicy.DiscardAndRecover,
           retryAttempts: 3,
           maxRecordAge: Duration.hours(6),
           parallelizationFactor: 1,
@@ -467,7 +469,13 @@ describe('Construct: StreamingPipeline', () => {
           writeAheadLogRetention: Duration.days(3),
           iteratorAgeAlarmThreshold: Duration.minutes(1),
         },
-        (stack) => ({ streamProps: { shardCount: 4, encryptionKey: new kms.Key(stack, 'StreamKey') } }),
+        (stack) => ({
+          streamProps: {
+            shardCount: 4,
+            encryptionKey: new kms.Key(stack, 'StreamKey'),
+            retentionPeriod: Duration.days(3),
+          },
+        }),
       );
       template = synthesized.template;
     });
@@ -561,10 +569,13 @@ describe('Construct: StreamingPipeline', () => {
     });
   });
 
-  describe('Given a maxRecordAge as long as the stream retention', () => {
-    it('warns that discarded batches could not be re-read', () => {
+  describe('Given FailurePolicy.DiscardAndRecover and a maxRecordAge as long as the stream retention', () => {
+    it('warns that discarded batches could not be recovered', () => {
       // GIVEN the default 7-day stream and records kept up to 7 days
-      const { stack } = synthesizePipeline({ maxRecordAge: Duration.days(7) });
+      const { stack } = synthesizePipeline({
+        failurePolicy: FailurePolicy.DiscardAndRecover,
+        maxRecordAge: Duration.days(7),
+      });
       // THEN
       Annotations.fromStack(stack).hasWarning(
         '/TestStack/Pipeline',
@@ -595,6 +606,59 @@ describe('Construct: StreamingPipeline', () => {
     const Code = StreamingPipelineErrorCode;
     const cases: readonly InvalidCase[] = [
       {
+        title: 'retryAttempts with the default (blocking) policy',
+        props: () => ({ retryAttempts: 3 }),
+        code: Code.FAILURE_POLICY_CONFLICT,
+        message:
+          /retryAttempts only applies to FailurePolicy\.DiscardAndRecover.*\(given 3\)\. Remove retryAttempts.*or set failurePolicy: FailurePolicy\.DiscardAndRecover/,
+      },
+      {
+        title: 'maxRecordAge with an explicit BlockUntilFixed',
+        props: () => ({ failurePolicy: FailurePolicy.BlockUntilFixed, maxRecordAge: Duration.hours(1) }),
+        code: Code.FAILURE_POLICY_CONFLICT,
+        message: /maxRecordAge only applies to FailurePolicy\.DiscardAndRecover.*\(given 1 hour\)/,
+      },
+      {
+        title: 'infinite retryAttempts with DiscardAndRecover',
+        props: () => ({ failurePolicy: FailurePolicy.DiscardAndRecover, retryAttempts: -1 }),
+        code: Code.RETRY_ATTEMPTS_OUT_OF_RANGE,
+        message: /\(given -1\)\. .*FailurePolicy\.BlockUntilFixed/,
+      },
+      {
+        title: 'BlockUntilFixed for a text-file pipeline',
+        props: () => ({ plan: textFilesPlanFactory(), failurePolicy: FailurePolicy.BlockUntilFixed }),
+        code: Code.FAILURE_POLICY_UNSUPPORTED,
+        message:
+          /failurePolicy .*asynchronous.*\(given "block-until-fixed"\)\. .*FailurePolicy\.DiscardAndRecover/,
+      },
+      {
+        title: 'an unknown failure policy',
+        props: () => ({ failurePolicy: 'skip' as FailurePolicy }),
+        code: Code.FAILURE_POLICY_UNSUPPORTED,
+        message: /failurePolicy must be one of .*\(given "skip"\)/,
+      },
+      {
+        title: 'BlockUntilFixed with a write-ahead log shorter than the stream retention',
+        props: () => ({
+          writeAheadLogRetention: Duration.days(2),
+          streamProps: { retentionPeriod: Duration.days(4) },
+        }),
+        code: Code.WRITE_AHEAD_LOG_SHORTER_THAN_STREAM,
+        message:
+          /writeAheadLogRetention .*blocked that long .*\(given 2 days\)\. Set writeAheadLogRetention to at least Duration\.days\(4\)/,
+      },
+      {
+        title: 'DiscardAndRecover with a write-ahead log shorter than the stream retention',
+        props: () => ({
+          failurePolicy: FailurePolicy.DiscardAndRecover,
+          writeAheadLogRetention: Duration.days(1),
+          streamProps: { retentionPeriod: Duration.days(3) },
+        }),
+        code: Code.WRITE_AHEAD_LOG_SHORTER_THAN_STREAM,
+        message:
+          /writeAheadLogRetention .*\(given 1 day\)\. Set writeAheadLogRetention to at least Duration\.days\(3\)/,
+      },
+      {
         title: 'batchSize 0',
         props: () => ({ batchSize: 0 }),
         code: Code.BATCH_SIZE_OUT_OF_RANGE,
@@ -615,26 +679,26 @@ describe('Construct: StreamingPipeline', () => {
       },
       {
         title: 'retryAttempts -1 (infinite)',
-        props: () => ({ retryAttempts: -1 }),
+        props: () => ({ failurePolicy: FailurePolicy.DiscardAndRecover, retryAttempts: -1 }),
         code: Code.RETRY_ATTEMPTS_OUT_OF_RANGE,
         message:
-          /retryAttempts must be a whole number between 0 and 10000 inclusive \(given -1\)\. .*bounded/,
+          /retryAttempts must be a whole number between 0 and 10000 inclusive \(given -1\)\. .*bounded.*FailurePolicy\.BlockUntilFixed/,
       },
       {
         title: 'retryAttempts 10001',
-        props: () => ({ retryAttempts: 10_001 }),
+        props: () => ({ failurePolicy: FailurePolicy.DiscardAndRecover, retryAttempts: 10_001 }),
         code: Code.RETRY_ATTEMPTS_OUT_OF_RANGE,
         message: /\(given 10001\)/,
       },
       {
         title: 'maxRecordAge 59 seconds',
-        props: () => ({ maxRecordAge: Duration.seconds(59) }),
+        props: () => ({ failurePolicy: FailurePolicy.DiscardAndRecover, maxRecordAge: Duration.seconds(59) }),
         code: Code.MAX_RECORD_AGE_OUT_OF_RANGE,
         message: /maxRecordAge must be between 60 and 604800 seconds inclusive \(given 59 seconds\)/,
       },
       {
         title: 'maxRecordAge 8 days',
-        props: () => ({ maxRecordAge: Duration.days(8) }),
+        props: () => ({ failurePolicy: FailurePolicy.DiscardAndRecover, maxRecordAge: Duration.days(8) }),
         code: Code.MAX_RECORD_AGE_OUT_OF_RANGE,
         message:
           /maxRecordAge .*\(given 8 days\)\. Set maxRecordAge between Duration\.seconds\(60\) and Duration\.days\(7\)/,

@@ -190,16 +190,16 @@ describe('Construct: StreamingPipeline (text-file source)', () => {
       });
     });
 
-    it('alarms on errors and discarded events, not on iterator age', () => {
+    it('alarms on failed objects, errors and discarded events, not on iterator age', () => {
       // THEN
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Errors',
         AlarmDescription: Match.stringLikeRegexp('retries the event up to asyncRetryAttempts'),
       });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
-        AlarmDescription: Match.stringLikeRegexp('discarded an S3 event'),
+        AlarmDescription: Match.stringLikeRegexp('sent an S3 event to the dead-letter queue'),
       });
       expect(synthesized.pipeline.alarms.iteratorAge).toBeUndefined();
     });

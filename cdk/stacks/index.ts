@@ -4,3 +4,4 @@ export type { SeedPipeline, SeedPipelineName, SeedPipelineProps } from './seed-p
 export { PROJECT_ROOT, SEED_PIPELINES, seedEntry } from './seed-pipelines';
 export type { CommonPipelineProps, SeedStacks, SeedStacksOptions } from './seed-stacks';
 export { createSeedStacks, SEED_STACK_NAME_PREFIX, seedStackName } from './seed-stacks';
+export { pipelineStackName } from './stack-names';

@@ -2,42 +2,9 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { withPipelineBucket } from '../../lib/core/reference/reference-data';
 import { StreamingPipeline, type StreamingPipelineProps } from '../streaming-pipeline';
+import { pascalCase, PipelineStackOutput } from './stack-names';
 
-/**
- * A kebab-case or snake_case name in PascalCase, for stack names, construct ids and output ids:
- * `top3-hot-product` → `Top3HotProduct`.
- *
- * @param name - letters and digits separated by `-`, `_` or other non-alphanumerics
- */
-export function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter((part) => part !== '')
-    .map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`)
-    .join('');
-}
-
-/** Ids of the stack outputs a {@link SparklessPipelineStack} may have. */
-export const PipelineStackOutput = {
-  /** The source stream (Kinesis pipelines). */
-  STREAM_NAME: 'StreamName',
-  /** The input bucket (text-file pipelines). */
-  INPUT_BUCKET_NAME: 'InputBucketName',
-  /** The key prefix the pipeline reads in the input bucket (text-file pipelines). */
-  INPUT_PREFIX: 'InputPrefix',
-  /** The pipeline's function. */
-  FUNCTION_NAME: 'FunctionName',
-  /** The state table. */
-  STATE_TABLE_NAME: 'StateTableName',
-  /** The checkpoint bucket. */
-  CHECKPOINT_BUCKET_NAME: 'CheckpointBucketName',
-  /** The on-failure queue. */
-  DEAD_LETTER_QUEUE_URL: 'DeadLetterQueueUrl',
-  /** The result table (pipelines with a `resultTable`). */
-  RESULT_TABLE_NAME: 'ResultTableName',
-  /** Prefix of one output per reference data source: `Reference<Name>Uri` (S3) or `Reference<Name>Table`. */
-  REFERENCE_PREFIX: 'Reference',
-} as const;
+export { pascalCase, PipelineStackOutput } from './stack-names';
 
 /** Props of {@link SparklessPipelineStack}. */
 export interface SparklessPipelineStackProps extends StackProps {
@@ -88,6 +55,7 @@ export class SparklessPipelineStack extends Stack {
     if (inputPrefix !== undefined) new CfnOutput(this, Output.INPUT_PREFIX, { value: inputPrefix });
     new CfnOutput(this, Output.FUNCTION_NAME, { value: this.pipeline.lambdaFunction.functionName });
     new CfnOutput(this, Output.STATE_TABLE_NAME, { value: this.pipeline.stateTable.tableName });
+    new CfnOutput(this, Output.STATE_NAMESPACE, { value: this.pipeline.stateNamespace });
     new CfnOutput(this, Output.CHECKPOINT_BUCKET_NAME, { value: checkpointBucket.bucketName });
     new CfnOutput(this, Output.DEAD_LETTER_QUEUE_URL, { value: this.pipeline.deadLetterQueue.queueUrl });
     if (resultTable !== undefined) {

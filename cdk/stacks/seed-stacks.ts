@@ -2,11 +2,12 @@ import * as path from 'node:path';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StreamingPipelineBaseProps } from '../streaming-pipeline';
-import { pascalCase, SparklessPipelineStack } from './pipeline-stack';
+import { SparklessPipelineStack } from './pipeline-stack';
+import { pipelineStackName } from './stack-names';
 import { PROJECT_ROOT, SEED_PIPELINES, type SeedPipelineName, seedEntry } from './seed-pipelines';
 
 /** Prefix of every seed stack's name. */
-export const SEED_STACK_NAME_PREFIX = 'Sparkless';
+export { SEED_STACK_NAME_PREFIX } from './stack-names';
 
 /**
  * Props every seed pipeline accepts, whatever its source: the base props, minus what each seed
@@ -40,7 +41,7 @@ export type SeedStacks = { readonly [name in SeedPipelineName]: SparklessPipelin
  * @param name - the seed's name
  */
 export function seedStackName(name: SeedPipelineName): string {
-  return `${SEED_STACK_NAME_PREFIX}${pascalCase(name)}`;
+  return pipelineStackName(name);
 }
 
 /**

@@ -4,6 +4,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { SourceKind } from '../../lib/core/pipeline/pipeline';
+import { SparklessMetric } from '../../lib/metrics/batch-metrics';
+import { StreamingPipelineDefaults } from './constants';
+import { DEFAULT_FAILURE_POLICY, FailurePolicy } from './failure-policy';
 
 /** Options of {@link createPipelineAlarms}. */
 export interface PipelineAlarmsOptions {
@@ -11,6 +14,11 @@ export interface PipelineAlarmsOptions {
   readonly lambdaFunction: lambda.IFunction;
   /** The on-failure queue (of the event source mapping, or of the asynchronous invocations). */
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * The pipeline (plan) name: the `Pipeline` dimension of the handlers' metrics, and the argument of
+   * `sparkless recover` in the descriptions.
+   */
+  readonly pipelineName: string;
   /**
    * The iterator age above which the lag alarm fires (stream sources).
    *
@@ -24,46 +32,114 @@ export interface PipelineAlarmsOptions {
    * @default 'kinesis'
    */
   readonly sourceKind?: SourceKind;
+  /**
+   * The failure policy in effect, for the alarms' descriptions.
+   *
+   * @default the source's default (`BlockUntilFixed` for Kinesis, `DiscardAndRecover` for text files)
+   */
+  readonly failurePolicy?: FailurePolicy;
 }
 
-/** What the errors and dead-letter alarms tell the operator, per source. */
-const DESCRIPTIONS: Readonly<Record<SourceKind, { readonly errors: string; readonly discarded: string }>> = {
-  kinesis: {
-    errors: 'The pipeline function failed; Lambda retries the batch (bisected) up to retryAttempts.',
-    discarded:
-      'Lambda discarded a batch to the dead-letter queue: re-read it from the stream before it expires.',
-  },
-  'text-files': {
-    errors: 'The pipeline function failed; Lambda retries the event up to asyncRetryAttempts.',
-    discarded:
-      'Lambda discarded an S3 event to the dead-letter queue: invoke the function with it again once the cause is fixed (committed lines are skipped).',
-  },
-};
+/** What the alarms tell the operator. */
+interface AlarmDescriptions {
+  readonly failedBatches: string;
+  readonly errors: string;
+  readonly discarded: string;
+  readonly iteratorAge: (threshold: string) => string;
+}
+
+function descriptionsFor(kind: SourceKind, policy: FailurePolicy, pipeline: string): AlarmDescriptions {
+  const recover = `npx sparkless recover ${pipeline}`;
+  const lag = (threshold: string) =>
+    `Consumer lag: the newest record read is older than ${threshold}. A shard blocked on a failing batch shows up here too.`;
+  if (kind === 'text-files') {
+    return {
+      failedBatches: `The handler failed to process an S3 object of ${pipeline}; Lambda retries the event up to asyncRetryAttempts, then sends it to the dead-letter queue.`,
+      errors: 'The pipeline function failed; Lambda retries the event up to asyncRetryAttempts.',
+      discarded: `Lambda sent an S3 event to the dead-letter queue after its retries. Fix the cause, then run \`${recover}\`: it processes each event again, exactly once, and deletes its message.`,
+      iteratorAge: lag,
+    };
+  }
+  if (policy === FailurePolicy.BlockUntilFixed) {
+    return {
+      failedBatches: `A shard of ${pipeline} is blocked: its batch failed and Lambda retries it until it succeeds (nothing is skipped). Fix the cause (see the function log) before the records expire from the stream.`,
+      errors:
+        'The pipeline function failed as a whole (cold start or crash); Lambda retries the batch until it succeeds.',
+      discarded: `Lambda gave up on a batch although the failure policy blocks: its records expired from the stream while it kept failing. Run \`${recover}\`: it processes whatever is still in the stream exactly once and counts what expired (lost). Raise the stream retention or fix failures faster.`,
+      iteratorAge: (threshold) =>
+        `${lag(threshold)} Under the blocking failure policy a failing batch holds its shard until it is fixed or expires.`,
+    };
+  }
+  return {
+    failedBatches: `A batch of ${pipeline} failed; Lambda retries it up to retryAttempts (or maxRecordAge), then discards it to the dead-letter queue.`,
+    errors:
+      'The pipeline function failed as a whole (cold start or crash); Lambda retries the batch up to retryAttempts.',
+    discarded: `Lambda discarded a batch to the dead-letter queue. Fix the cause, then run \`${recover}\` before the records expire from the stream: it processes exactly the records never committed, once.`,
+    iteratorAge: lag,
+  };
+}
 
 /** The alarms of a pipeline. Add actions with `alarm.addAlarmAction(...)`. */
 export interface PipelineAlarms {
   /** The function lags: `IteratorAge` (maximum per minute) above the threshold for 3 consecutive minutes. Kinesis pipelines only. */
   readonly iteratorAge?: cloudwatch.Alarm;
-  /** The function failed at least once in 5 minutes (the batch or event will be retried). */
+  /**
+   * At least one partition batch (shard batch, or S3 object) failed in a minute: the handlers'
+   * `Sparkless/FailedBatches` metric. A Kinesis handler reports failures as batch item failures, so
+   * Lambda's `Errors` metric stays flat while a shard is blocked: this alarm is the one that fires.
+   */
+  readonly failedBatches: cloudwatch.Alarm;
+  /** The function failed as a whole at least once in 5 minutes (the batch or event will be retried). */
   readonly errors: cloudwatch.Alarm;
-  /** Lambda discarded at least one batch or event to the dead-letter queue. */
+  /** Lambda sent at least one batch pointer or event to the dead-letter queue. */
   readonly deadLetterQueue: cloudwatch.Alarm;
 }
 
 /**
- * Creates the CloudWatch alarms of a pipeline: consumer lag (with an iterator age threshold),
- * function errors, discarded batches or events.
+ * Creates the CloudWatch alarms of a pipeline: failed partition batches (emitted by the handler),
+ * consumer lag (with an iterator age threshold), function errors, and discarded batches or events,
+ * each described for the pipeline's failure policy.
  *
  * @param scope - the pipeline construct
- * @param options - the monitored resources and the lag threshold
+ * @param options - the monitored resources, the pipeline name, the lag threshold and the policy
  */
 export function createPipelineAlarms(scope: Construct, options: PipelineAlarmsOptions): PipelineAlarms {
   const { lambdaFunction, deadLetterQueue, iteratorAgeThreshold } = options;
-  const descriptions = DESCRIPTIONS[options.sourceKind ?? 'kinesis'];
+  const kind = options.sourceKind ?? 'kinesis';
+  const descriptions = descriptionsFor(
+    kind,
+    options.failurePolicy ?? DEFAULT_FAILURE_POLICY[kind],
+    options.pipelineName,
+  );
   const iteratorAge =
     iteratorAgeThreshold === undefined
       ? undefined
-      : createIteratorAgeAlarm(scope, lambdaFunction, iteratorAgeThreshold);
+      : new cloudwatch.Alarm(scope, 'IteratorAgeAlarm', {
+          alarmDescription: descriptions.iteratorAge(iteratorAgeThreshold.toHumanString()),
+          metric: lambdaFunction.metric('IteratorAge', {
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: Duration.minutes(1),
+          }),
+          threshold: iteratorAgeThreshold.toMilliseconds(),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+  const failedBatches = new cloudwatch.Alarm(scope, 'FailedBatchesAlarm', {
+    alarmDescription: descriptions.failedBatches,
+    metric: new cloudwatch.Metric({
+      namespace: SparklessMetric.NAMESPACE,
+      metricName: SparklessMetric.FAILED_BATCHES,
+      dimensionsMap: { [SparklessMetric.PIPELINE_DIMENSION]: options.pipelineName },
+      statistic: cloudwatch.Stats.SUM,
+      period: StreamingPipelineDefaults.FAILED_BATCHES_ALARM_PERIOD,
+    }),
+    threshold: StreamingPipelineDefaults.FAILED_BATCHES_ALARM_THRESHOLD,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
   const errors = new cloudwatch.Alarm(scope, 'ErrorsAlarm', {
     alarmDescription: descriptions.errors,
     metric: lambdaFunction.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
@@ -83,24 +159,10 @@ export function createPipelineAlarms(scope: Construct, options: PipelineAlarmsOp
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  return { ...(iteratorAge === undefined ? {} : { iteratorAge }), errors, deadLetterQueue: discarded };
-}
-
-function createIteratorAgeAlarm(
-  scope: Construct,
-  lambdaFunction: lambda.IFunction,
-  iteratorAgeThreshold: Duration,
-): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, 'IteratorAgeAlarm', {
-    alarmDescription: `Consumer lag: the newest record read is older than ${iteratorAgeThreshold.toHumanString()}.`,
-    metric: lambdaFunction.metric('IteratorAge', {
-      statistic: cloudwatch.Stats.MAXIMUM,
-      period: Duration.minutes(1),
-    }),
-    threshold: iteratorAgeThreshold.toMilliseconds(),
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 3,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+  return {
+    ...(iteratorAge === undefined ? {} : { iteratorAge }),
+    failedBatches,
+    errors,
+    deadLetterQueue: discarded,
+  };
 }

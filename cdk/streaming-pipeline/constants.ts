@@ -56,7 +56,10 @@ export type WindowTriggerEvent = typeof WINDOW_TRIGGER_EVENT;
 export const StreamingPipelineDefaults = {
   BATCH_SIZE: 100,
   MAX_BATCHING_WINDOW: Duration.seconds(1),
+  /** Retries under `FailurePolicy.DiscardAndRecover`. */
   RETRY_ATTEMPTS: 10,
+  /** `MaximumRetryAttempts` under `FailurePolicy.BlockUntilFixed`: retry until the records expire. */
+  INFINITE_RETRY_ATTEMPTS: -1,
   MAX_RECORD_AGE: Duration.hours(24),
   PARALLELIZATION_FACTOR: 1,
   MEMORY_SIZE_MB: 1024,
@@ -72,6 +75,9 @@ export const StreamingPipelineDefaults = {
   ABORT_INCOMPLETE_UPLOADS_AFTER: Duration.days(1),
   DEAD_LETTER_QUEUE_RETENTION: Duration.days(14),
   ITERATOR_AGE_ALARM_THRESHOLD: Duration.minutes(5),
+  /** Failed partition batches (the handlers' `FailedBatches` metric) per period that raise the alarm. */
+  FAILED_BATCHES_ALARM_THRESHOLD: 1,
+  FAILED_BATCHES_ALARM_PERIOD: Duration.minutes(1),
   LOG_RETENTION: RetentionDays.ONE_MONTH,
   WINDOW_TRIGGER_INTERVAL: Duration.minutes(1),
   HANDLER: 'handler',

@@ -26,6 +26,9 @@ export const StreamingPipelineErrorCode = {
   RESULT_TABLE_IS_STATE_TABLE: 'ResultTableIsStateTable',
   INVALID_REFERENCE_SOURCE: 'InvalidReferenceSource',
   INVALID_TEXT_FILE_PREFIX: 'InvalidTextFilePrefix',
+  FAILURE_POLICY_CONFLICT: 'FailurePolicyConflict',
+  FAILURE_POLICY_UNSUPPORTED: 'FailurePolicyUnsupported',
+  WRITE_AHEAD_LOG_SHORTER_THAN_STREAM: 'WriteAheadLogShorterThanStream',
 } as const;
 
 /** One of the {@link StreamingPipelineErrorCode} values. */

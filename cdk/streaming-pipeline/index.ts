@@ -18,6 +18,12 @@ export {
   StreamingPipelineErrorCode,
   StreamingPipelineValidationError,
 } from './errors';
+export {
+  DEFAULT_FAILURE_POLICY,
+  FailurePolicy,
+  failurePolicyName,
+  resolveFailurePolicy,
+} from './failure-policy';
 export { createInputBucket } from './input-bucket';
 export type { PlanAccessOptions, TextFilePrefixLocation } from './plan-access';
 export { grantPlanAccess, iamLiteral, PlanAccessActions, textFilePrefixLocation } from './plan-access';

@@ -15,6 +15,7 @@ import { createPipelineAlarms, type PipelineAlarms } from './alarms';
 import { createCheckpointBucket } from './checkpoint-bucket';
 import { SparklessEnvironment, StreamingPipelineDefaults } from './constants';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { type FailurePolicy, resolveFailurePolicy } from './failure-policy';
 import { wireKinesisSource } from './kinesis-source';
 import { grantPlanAccess } from './plan-access';
 import { createResultTable } from './result-table';
@@ -38,8 +39,9 @@ const MAX_DESCRIPTION_LENGTH = 256;
  * the plan has event-time windows, schedules a window trigger. Per source:
  *
  * - `kinesis` (`fromKinesis()`): creates (or imports) an encrypted stream and maps it to the
- *   function with bisect-on-error, batch item failures, bounded retries, `ParallelizationFactor` 1
- *   and an SQS on-failure destination; alarms on iterator age.
+ *   function with bisect-on-error, batch item failures, `ParallelizationFactor` 1 and an SQS
+ *   on-failure destination; by default a failed batch blocks its shard until it succeeds
+ *   (`failurePolicy`); alarms on failed batches and iterator age.
  * - `text-files` (`fromTextFiles({ prefix })`): creates (or imports) an encrypted, private, SSL-only
  *   input bucket whose `ObjectCreated` notifications under the prefix invoke the function, grants
  *   read on the prefix, and bounds the asynchronous invocations (retries, event age) with the SQS
@@ -52,7 +54,6 @@ const MAX_DESCRIPTION_LENGTH = 256;
  *   plan: statefulWordCount.plan,
  *   entry: path.join(__dirname, '../functions/stateful-word-count/handler.ts'),
  *   batchSize: 500,
- *   maxRecordAge: Duration.hours(6),
  * });
  * pipeline.alarms.errors.addAlarmAction(new SnsAction(topic));
  *
@@ -98,7 +99,9 @@ export class StreamingPipeline extends Construct {
   public readonly stateTable: dynamodb.ITable;
   /** The bucket for checkpoints, the write-ahead log and dead letters (created or given). */
   public readonly checkpointBucket: s3.IBucket;
-  /** The alarms on lag (Kinesis), function errors and discarded batches or events. */
+  /** The failure policy in effect (the `failurePolicy` prop, or the source's default). */
+  public readonly failurePolicy: FailurePolicy;
+  /** The alarms on failed batches, lag (Kinesis), function errors and discarded batches or events. */
   public readonly alarms: PipelineAlarms;
   /** The scheduled window trigger, present when `plan.needsWindowTrigger` is true. */
   public readonly windowTrigger?: events.Rule;
@@ -119,6 +122,7 @@ export class StreamingPipeline extends Construct {
     this.stateNamespace = props.stateNamespace ?? props.plan.name;
 
     const source = props.plan.source;
+    this.failurePolicy = resolveFailurePolicy(props.failurePolicy, source.kind);
     this.stateTable = props.stateTable ?? createStateTable(this, removalPolicy);
     this.checkpointBucket =
       props.checkpointBucket ??
@@ -207,6 +211,7 @@ export class StreamingPipeline extends Construct {
         lambdaFunction,
         deadLetterQueue,
         removalPolicy,
+        failurePolicy: this.failurePolicy,
       });
       this.stream = kinesisSource.stream;
       this.eventSource = kinesisSource.eventSource;
@@ -224,7 +229,9 @@ export class StreamingPipeline extends Construct {
     this.alarms = createPipelineAlarms(this, {
       lambdaFunction,
       deadLetterQueue,
+      pipelineName: props.plan.name,
       sourceKind: source.kind,
+      failurePolicy: this.failurePolicy,
       ...(source.kind === 'kinesis'
         ? { iteratorAgeThreshold: props.iteratorAgeAlarmThreshold ?? defaults.ITERATOR_AGE_ALARM_THRESHOLD }
         : {}),

@@ -28,7 +28,9 @@ export interface TextFilesSourceOptions {
  * Creates (or takes) the input bucket, sends its `ObjectCreated` notifications under the prefix to
  * the function, grants the function read access to the objects under the prefix only, and bounds
  * the function's asynchronous invocations: `asyncRetryAttempts` retries, `maxEventAge`, then the
- * event goes to the SQS dead-letter queue (the on-failure destination).
+ * event goes to the SQS dead-letter queue (the on-failure destination), from which
+ * `npx sparkless recover <pipeline>` processes it again (S3 invokes asynchronously, so text-file
+ * pipelines run under `FailurePolicy.DiscardAndRecover`).
  *
  * The notification's prefix filter is URL-encoded the way S3 expects it (a space as `+`).
  *

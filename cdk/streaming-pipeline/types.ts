@@ -6,6 +6,7 @@ import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { PipelinePlan } from '../../lib/core/plan/types';
+import type { FailurePolicy } from './failure-policy';
 
 /**
  * Props of the pipeline's function, state and operations, independent of the source.
@@ -132,8 +133,25 @@ export interface StreamingPipelineBaseProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * What happens to a batch (Kinesis) or an S3 event (text files) that keeps failing: see
+   * {@link FailurePolicy}. `BlockUntilFixed` retries a failed batch until it succeeds or its records
+   * expire from the stream, never skipping it, while the `failedBatches` and iterator-age alarms fire;
+   * `DiscardAndRecover` retries `retryAttempts` times (or until `maxRecordAge`), then sends the batch's
+   * pointer to the on-failure queue and moves on, and `npx sparkless recover <pipeline>` processes each
+   * discarded range exactly once later. Text-file pipelines are invoked asynchronously by S3, which
+   * Lambda retries at most twice: they only support `DiscardAndRecover`.
+   *
+   * @default FailurePolicy.BlockUntilFixed for a Kinesis pipeline (with or without state: a failed
+   *   batch is never skipped by default); FailurePolicy.DiscardAndRecover for a text-file pipeline
+   */
+  readonly failurePolicy?: FailurePolicy;
+
+  /**
    * How long the write-ahead log (`wal/` in the checkpoint bucket) is kept, in whole days. It must
-   * outlive any retry of a batch (`maxRecordAge`). Only applies to a bucket this construct creates.
+   * outlive any retry of a batch, so it must be at least the stream's retention: a batch blocked under
+   * `FailurePolicy.BlockUntilFixed` is retried for that long, and `sparkless recover` reads the main
+   * partition's logged claims to tell which records of a discarded range were already processed.
+   * Only applies to a bucket this construct creates.
    *
    * @default Duration.days(7)
    */
@@ -213,7 +231,8 @@ export interface KinesisSourceProps {
    * with {@link stream}.
    *
    * @default - one provisioned shard, AWS-managed encryption (`alias/aws/kinesis`), 7 days retention
-   *   (so records discarded after `maxRecordAge` can still be re-read from the dead-letter pointers)
+   *   (how long a batch blocked by a failure can wait for the fix, and how long `sparkless recover`
+   *   can re-read a discarded batch)
    *   and the construct's `removalPolicy`
    */
   readonly streamProps?: kinesis.StreamProps;
@@ -248,17 +267,21 @@ export interface KinesisSourceProps {
   readonly maxBatchingWindow?: Duration;
 
   /**
-   * How many times a failed batch is retried (0 to 10000; bisected halves included) before it is
-   * sent to the dead-letter queue. Infinite retries (-1) are refused: they block the shard forever.
+   * With `failurePolicy: FailurePolicy.DiscardAndRecover` only: how many times a failed batch is
+   * retried (0 to 10000; bisected halves included) before its pointer is sent to the on-failure
+   * queue. For infinite retries use the default `FailurePolicy.BlockUntilFixed` instead (given with
+   * it, this prop is refused).
    *
-   * @default 10
+   * @default 10 under FailurePolicy.DiscardAndRecover; -1 (until the records expire) under FailurePolicy.BlockUntilFixed
    */
   readonly retryAttempts?: number;
 
   /**
-   * Records older than this are not retried but sent to the dead-letter queue (60 seconds to 7 days).
+   * With `failurePolicy: FailurePolicy.DiscardAndRecover` only: records older than this are not
+   * retried but their batch's pointer is sent to the on-failure queue (60 seconds to 7 days). Keep it
+   * well below the stream's retention: `sparkless recover` can only re-read records the stream still holds.
    *
-   * @default Duration.hours(24)
+   * @default Duration.hours(24) under FailurePolicy.DiscardAndRecover; none (the stream's retention) under FailurePolicy.BlockUntilFixed
    */
   readonly maxRecordAge?: Duration;
 
@@ -285,8 +308,8 @@ export interface KinesisSourceProps {
  * invoke the function asynchronously, one object per event.
  *
  * Lambda retries a failed invocation up to {@link asyncRetryAttempts} times, then sends the event
- * (the object's key and ETag) to the encrypted SQS dead-letter queue; re-invoking the function with
- * it later processes the object exactly once. Only objects created after the notification exists
+ * (the object's key and ETag) to the encrypted SQS dead-letter queue; `npx sparkless recover
+ * <pipeline>` processes it again later, exactly once (the ledger per file version skips what was committed). Only objects created after the notification exists
  * are read (Spark's `newFilesOnly`).
  */
 export interface TextFilesSourceProps {

@@ -6,8 +6,9 @@ import { PIPELINE_BUCKET } from '../../lib/core/reference/reference-data';
 import { TextFileSinkDefaults } from '../../lib/sinks/text-files/constants';
 import { InvalidTextFilePathError } from '../../lib/sinks/text-files/errors';
 import { validateTextFilePrefix } from '../../lib/sinks/text-files/text-file-path';
-import { SparklessEnvironment, StreamingPipelineLimits } from './constants';
+import { SparklessEnvironment, StreamingPipelineDefaults, StreamingPipelineLimits } from './constants';
 import { StreamingPipelineErrorCode, StreamingPipelineValidationError } from './errors';
+import { FailurePolicy, failurePolicyName, resolveFailurePolicy } from './failure-policy';
 import { isExistingTable } from './result-table';
 import type { KinesisSourceProps, StreamingPipelineProps, TextFilesSourceProps } from './types';
 
@@ -210,8 +211,83 @@ function source(props: StreamingPipelineProps): Array<Check | undefined> {
   const foreign = foreignProps(props);
   if (foreign.length > 0) return foreign;
   return kind === 'kinesis'
-    ? [...kinesisSource(props), ...eventSourceMapping(props)]
-    : textFilesSource(props);
+    ? [...failurePolicy(props), ...kinesisSource(props), ...eventSourceMapping(props)]
+    : [...failurePolicy(props), ...textFilesSource(props)];
+}
+
+const POLICIES: ReadonlySet<string> = new Set(Object.values(FailurePolicy));
+
+/** The failure policy is known, supported by the source, and not contradicted by retry props. */
+function failurePolicy(props: StreamingPipelineProps): Check[] {
+  const given = props.failurePolicy;
+  if (given !== undefined && !POLICIES.has(given)) {
+    return [
+      {
+        code: StreamingPipelineErrorCode.FAILURE_POLICY_UNSUPPORTED,
+        property: 'failurePolicy',
+        given: JSON.stringify(given),
+        problem: `must be one of ${Object.keys(FailurePolicy)
+          .map((name) => `FailurePolicy.${name}`)
+          .join(', ')}`,
+        fix: 'Set failurePolicy to a FailurePolicy value, or omit it for the default (BlockUntilFixed for Kinesis).',
+      },
+    ];
+  }
+  const source = props.plan.source;
+  const policy = resolveFailurePolicy(given, source.kind);
+  if (source.kind === 'text-files') {
+    return policy === FailurePolicy.BlockUntilFixed
+      ? [
+          {
+            code: StreamingPipelineErrorCode.FAILURE_POLICY_UNSUPPORTED,
+            property: 'failurePolicy',
+            given: JSON.stringify(policy),
+            problem:
+              'cannot block a text-file pipeline: S3 invokes the function asynchronously and Lambda retries an event at most twice within 6 hours',
+            fix: 'Omit failurePolicy (text-file pipelines use FailurePolicy.DiscardAndRecover: failed events go to the dead-letter queue and `npx sparkless recover <pipeline>` processes them again).',
+          },
+        ]
+      : [];
+  }
+  const checks: Check[] = [];
+  if (policy === FailurePolicy.BlockUntilFixed) {
+    for (const prop of ['retryAttempts', 'maxRecordAge'] as const) {
+      if (props[prop] === undefined) continue;
+      checks.push({
+        code: StreamingPipelineErrorCode.FAILURE_POLICY_CONFLICT,
+        property: prop,
+        given: describeGiven(props[prop]),
+        problem: `only applies to FailurePolicy.DiscardAndRecover, but the failure policy is ${failurePolicyName(policy)}${given === undefined ? ' (the default)' : ''}, which retries a failed batch until its records expire`,
+        fix: `Remove ${prop}, or set failurePolicy: FailurePolicy.DiscardAndRecover to discard failed batches after bounded retries and replay them with \`npx sparkless recover\`.`,
+      });
+    }
+  }
+  const walRetention = props.writeAheadLogRetention ?? StreamingPipelineDefaults.WRITE_AHEAD_LOG_RETENTION;
+  const streamRetention =
+    props.stream === undefined
+      ? (props.streamProps?.retentionPeriod ?? StreamingPipelineDefaults.STREAM_RETENTION)
+      : undefined;
+  if (
+    props.checkpointBucket === undefined &&
+    isResolvedDuration(walRetention) &&
+    // A retention that is not whole days is reported by its own check.
+    walRetention.toMilliseconds({ integral: false }) % 86_400_000 === 0 &&
+    isResolvedDuration(streamRetention) &&
+    walRetention.toMilliseconds() < streamRetention.toMilliseconds()
+  ) {
+    const days = Math.ceil(streamRetention.toMilliseconds() / 86_400_000);
+    checks.push({
+      code: StreamingPipelineErrorCode.WRITE_AHEAD_LOG_SHORTER_THAN_STREAM,
+      property: 'writeAheadLogRetention',
+      given: walRetention.toHumanString(),
+      problem:
+        policy === FailurePolicy.BlockUntilFixed
+          ? `must be at least the stream's retention (${streamRetention.toHumanString()}) under ${failurePolicyName(policy)}: a batch blocked that long must still find the log of its claim`
+          : `must be at least the stream's retention (${streamRetention.toHumanString()}) under ${failurePolicyName(policy)}: sparkless recover reads the logged claims to skip records already processed`,
+      fix: `Set writeAheadLogRetention to at least Duration.days(${days}), or omit it and keep the stream's retention at 7 days or less.`,
+    });
+  }
+  return checks;
 }
 
 function kinesisSource(props: StreamingPipelineProps): Check[] {
@@ -262,7 +338,7 @@ function eventSourceMapping(props: StreamingPipelineProps): Array<Check | undefi
       props.retryAttempts,
       limits.RETRY_ATTEMPTS,
       StreamingPipelineErrorCode.RETRY_ATTEMPTS_OUT_OF_RANGE,
-      'Set retryAttempts to a bounded number of retries (infinite retries, -1, block the shard forever), or omit it for 10.',
+      'Set retryAttempts to a bounded number of retries, or omit it for 10; for infinite retries use failurePolicy: FailurePolicy.BlockUntilFixed (the default) instead.',
     ),
     durationRange(
       'maxRecordAge',

@@ -4,5 +4,5 @@ export {
   CheckpointManager,
   IncompatibleStatePlanError,
 } from './metadata-checkpoint';
-export type { LoggedBatch } from './write-ahead-log';
+export type { LoggedBatch, LoggedBatchKey } from './write-ahead-log';
 export { WriteAheadLog } from './write-ahead-log';

@@ -43,6 +43,29 @@ describe('Class: WriteAheadLog', () => {
     expect(legacy).toEqual({ records: inputs() });
   });
 
+  it("records the committed offset a claim followed, and lists a partition's logs by batch number", async () => {
+    // Prepare
+    const log = new WriteAheadLog(new MemoryObjectStore(), 'ns');
+    const first = log.keyFor('shard-a', 0, '0561');
+    const second = log.keyFor('shard-a', 1, '0569');
+    const lost = log.keyFor('shard-a', 1, '0565');
+
+    // Act
+    await log.write(first, inputs(), undefined, { after: undefined });
+    await log.write(second, inputs(), undefined, { after: '0561' });
+    await log.write(lost, inputs(), undefined, { after: '0561' });
+    await log.write(log.keyFor('shard-ab', 0, '0562'), inputs());
+
+    // Assess
+    expect((await log.read(first)).after).toBeNull();
+    expect((await log.read(second)).after).toBe('0561');
+    expect(await log.list('shard-a')).toEqual([
+      { key: first, batchNumber: 0, lastOffsetKey: '0561' },
+      { key: lost, batchNumber: 1, lastOffsetKey: '0565' },
+      { key: second, batchNumber: 1, lastOffsetKey: '0569' },
+    ]);
+  });
+
   it('fails with a coded error when the claimed log is missing', async () => {
     const log = new WriteAheadLog(new MemoryObjectStore(), 'ns');
     await expect(log.read('wal/ns/missing.json')).rejects.toMatchObject({

@@ -6,8 +6,13 @@ import { createAwsClients } from '../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
 import event from '../../test/fixtures/kinesis-event.json';
+import { MemoryMetricsSink } from '../metrics';
+import { kinesisPartitionId } from '../sources';
 import { DynamoDbKeyedStateStore } from '../state';
 import { createKinesisHandler } from './kinesis-handler';
+
+/** The fixture's shard, named as the handler names partitions (stream and shard). */
+const PARTITION = kinesisPartitionId(event.Records[0]?.eventSourceARN ?? '', 'shardId-000000000006');
 
 const environment = (namespace: string) => ({
   SPARKLESS_STATE_TABLE: 'handler-test',
@@ -37,7 +42,7 @@ describe('Function: createKinesisHandler (invoked directly, emulators over HTTP)
       clients,
       environment: environment('fixture'),
       print: (block) => printed.push(block),
-      metrics: { record: () => undefined },
+      metrics: new MemoryMetricsSink(),
     });
 
     // Act
@@ -62,7 +67,7 @@ describe('Function: createKinesisHandler (invoked directly, emulators over HTTP)
     expect(printed).toHaveLength(1);
   });
 
-  it('reports the first record as the batch item failure when DynamoDB is unreachable', async () => {
+  it('reports the first record as the batch item failure and a failed-batch metric when DynamoDB is unreachable', async () => {
     // Prepare: S3 works (checkpoint loads), DynamoDB points at a closed port
     const clients = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
     const unreachable = new DynamoDBClient({
@@ -71,19 +76,39 @@ describe('Function: createKinesisHandler (invoked directly, emulators over HTTP)
       maxAttempts: 1,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
+    const metrics = new MemoryMetricsSink();
     const handler = createKinesisHandler(statefulWordCount, {
       clients: { s3: clients.s3, dynamodb: unreachable },
       environment: environment('unreachable'),
       print: () => undefined,
+      metrics,
     });
 
     // Act
     const response = await handler(event as KinesisStreamEvent);
 
-    // Assess
+    // Assess: a partial failure leaves Lambda's Errors metric flat, so the handler emits its own
     expect(response).toEqual({
       batchItemFailures: [{ itemIdentifier: '49590338271490256608559692538361571095921575989136588898' }],
     });
+    expect(metrics.failures).toEqual([
+      expect.objectContaining({ pipeline: 'stateful-word-count', partition: PARTITION }),
+    ]);
+    expect(metrics.failures[0]?.records).toBeGreaterThan(0);
+  });
+
+  it('records a failed-batch metric per partition when the cold start fails', async () => {
+    // Prepare
+    const metrics = new MemoryMetricsSink();
+    const handler = createKinesisHandler(statefulWordCount, { environment: {}, metrics });
+
+    // Act
+    await expect(handler(event as KinesisStreamEvent)).rejects.toThrow(/SPARKLESS_STATE_TABLE is not set/);
+
+    // Assess
+    expect(metrics.failures.map((failure) => [failure.partition, failure.errorCode])).toEqual([
+      [PARTITION, 'INVALID_CONFIGURATION'],
+    ]);
   });
 
   it('fails the cold start with a message naming the fix when configuration is missing', async () => {

@@ -1,7 +1,8 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { describeError, type Pipeline, SourceKind } from '../core';
+import { describeError, type Pipeline, type SourceRecord, SourceKind } from '../core';
+import { EmfMetricsSink } from '../metrics';
 import { KinesisPartitionIdFormat, parseKinesisEvent } from '../sources';
-import { assertSourceKind, createRuntimeLoader, type HandlerOptions } from './runtime';
+import { assertSourceKind, createRuntimeLoader, errorCodeOf, type HandlerOptions } from './runtime';
 import { isRecordsEvent, isWindowTick, unexpectedEventError, type WindowTickEvent } from './window-tick';
 
 /** The `eventSource` of Kinesis event records. */
@@ -25,6 +26,9 @@ export type KinesisHandler = (
  *
  * A failed shard reports its first record as the batch item failure, so Lambda retries
  * from there; the executor finishes any half-done batch first and skips what was committed.
+ * Every failed shard batch (and every shard of an invocation whose cold start failed) is also
+ * recorded as a `FailedBatches` metric: partial failures never raise Lambda's `Errors` metric, and
+ * under the blocking failure policy this metric and the iterator age are what page a person.
  *
  * Records whose envelope cannot be read (no `kinesis`, no usable `eventID` or `eventSourceARN`,
  * missing or non-base64 `data`, a non-numeric sequence number) are dead-lettered with their JSON
@@ -44,10 +48,30 @@ export function createKinesisHandler(
   options: KinesisHandlerOptions = {},
 ): KinesisHandler {
   assertSourceKind(pipeline, SourceKind.Kinesis, 'createKinesisHandler');
-  const load = createRuntimeLoader(pipeline, options);
+  const metrics = options.metrics ?? new EmfMetricsSink();
+  const load = createRuntimeLoader(pipeline, { ...options, metrics });
+  const recordFailure = (partition: string, records: readonly SourceRecord[], error: unknown): void =>
+    metrics.recordFailure({
+      pipeline: pipeline.name,
+      partition,
+      records: records.length,
+      errorCode: errorCodeOf(error),
+      time: Date.now(),
+    });
 
   return async (event) => {
-    const { executor, firer, checkpoint } = await load();
+    let runtime: Awaited<ReturnType<typeof load>>;
+    try {
+      runtime = await load();
+    } catch (error) {
+      if (isRecordsEvent(event, KINESIS_EVENT_SOURCE)) {
+        for (const { partition, records } of parseKinesisEvent(event).shards) {
+          recordFailure(partition, records, error);
+        }
+      }
+      throw error;
+    }
+    const { executor, firer, checkpoint } = runtime;
     if (isWindowTick(event)) {
       if (firer !== undefined) await firer.fire();
       return { batchItemFailures: [] };
@@ -68,6 +92,7 @@ export function createKinesisHandler(
       } catch (error) {
         const first = records[0];
         if (first !== undefined) batchItemFailures.push({ itemIdentifier: first.offset });
+        recordFailure(partition, records, error);
         console.error(
           JSON.stringify({
             level: 'ERROR',

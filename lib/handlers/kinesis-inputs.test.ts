@@ -10,6 +10,7 @@ import { plainWordCount } from '../../test/factories/word-count-world';
 import scheduledEvent from '../../test/fixtures/published/sam-cloudwatch-scheduled-event.json';
 import { CheckpointManager, WriteAheadLog } from '../checkpoint';
 import { DynamoDbPartitionLedgerStore } from '../ledger';
+import { MemoryMetricsSink } from '../metrics';
 import { BatchExecutor } from '../runtime';
 import { ObjectStoreDeadLetterSink } from '../sinks';
 import { kinesisPartitionId } from '../sources';
@@ -47,7 +48,7 @@ describe('Function: createKinesisHandler (envelopes and partition identity, emul
       clients,
       environment,
       print: () => undefined,
-      metrics: { record: () => undefined },
+      metrics: new MemoryMetricsSink(),
     });
     const readers = createPipelineReaders({ ...clients, tableName: TABLE, bucket: TABLE, namespace });
     const counts = async () => Object.fromEntries(await readers.readState('global-word-counts'));

@@ -1,3 +1,4 @@
+import { MemoryMetricsSink } from '../metrics';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../localstack/clients';
@@ -55,7 +56,7 @@ describe('Function: createKinesisHandler with a mapWithState timeout (emulators 
         SPARKLESS_STATE_NAMESPACE: 'sessions',
       },
       print: () => undefined,
-      metrics: { record: () => undefined },
+      metrics: new MemoryMetricsSink(),
     });
     const state = new DynamoDbKeyedStateStore({
       client: clients.dynamodb,

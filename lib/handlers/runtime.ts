@@ -4,10 +4,11 @@ import {
   InvalidConfigurationError,
   type Pipeline,
   type SourceKind,
+  SparklessError,
   systemClock,
   withPipelineBucket,
 } from '../core';
-import { DynamoDbPartitionLedgerStore } from '../ledger';
+import { DynamoDbPartitionLedgerStore, type PartitionLedgerStore } from '../ledger';
 import { EmfMetricsSink, type MetricsSink } from '../metrics';
 import { BatchExecutor } from '../runtime';
 import { DynamoDbTableReferenceLoader, ReferenceDataCache, S3JsonReferenceLoader } from '../reference';
@@ -74,6 +75,10 @@ export interface PipelineRuntime {
   readonly firer: WindowFirer | undefined;
   /** The AWS clients (a source reads its input with them). */
   readonly clients: HandlerClients;
+  /** The executor's partition ledger (recover reads the main partition's claims from it). */
+  readonly ledger: PartitionLedgerStore;
+  /** The executor's write-ahead log. */
+  readonly writeAheadLog: WriteAheadLog;
   /** The validated configuration. */
   readonly config: HandlerConfig;
   /** Where a source dead-letters input it cannot read (the executor's dead-letter place). */
@@ -168,12 +173,13 @@ export function createRuntimeLoader(
             idleTimeoutMs: config.idleTimeoutMs,
             ...outputs,
           });
+    const writeAheadLog = new WriteAheadLog(objects, config.namespace);
     const executor = new BatchExecutor({
       pipeline,
       namespace: config.namespace,
       state,
       ledger,
-      writeAheadLog: new WriteAheadLog(objects, config.namespace),
+      writeAheadLog,
       deadLetters,
       ...outputs,
       ...(progress === undefined ? {} : { windowProgress: progress }),
@@ -194,6 +200,8 @@ export function createRuntimeLoader(
       deadLetters,
       pipelineName: pipeline.name,
       checkpoint: metadata,
+      ledger,
+      writeAheadLog,
     };
   };
   return () => {
@@ -203,6 +211,12 @@ export function createRuntimeLoader(
     });
     return runtime;
   };
+}
+
+/** The stable code of an error for metrics: `SparklessError.code`, else the error's name. */
+export function errorCodeOf(error: unknown): string {
+  if (error instanceof SparklessError) return error.code;
+  return error instanceof Error ? error.name : 'UNKNOWN';
 }
 
 /** The handler factory each source kind needs, for the message of {@link assertSourceKind}. */

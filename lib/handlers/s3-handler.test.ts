@@ -17,6 +17,7 @@ import fixture from '../../test/fixtures/s3-event.json';
 import kinesisFixture from '../../test/fixtures/kinesis-event.json';
 import scheduledEvent from '../../test/fixtures/published/sam-cloudwatch-scheduled-event.json';
 import { type BatchContext, decodeUtf8, ErrorCode, pipeline, tumblingWindows } from '../core';
+import { MemoryMetricsSink } from '../metrics';
 import type { DeadLetterEntry } from '../sinks';
 import { encodeS3EventKey } from '../sources/s3-files';
 import { getJson, S3ObjectStore } from '../storage';
@@ -123,7 +124,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     const handler = createS3Handler(windowed, {
       clients,
       environment: { ...environment('file-windows'), SPARKLESS_WINDOW_IDLE_TIMEOUT_MS: '1000' },
-      metrics: { record: () => undefined },
+      metrics: new MemoryMetricsSink(),
     });
     const eTag = await upload('input/windows.txt', '1000 spark\n2000 spark\n12000 lambda\n');
     await handler(s3Event('input/windows.txt', eTag));
@@ -148,7 +149,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       clients,
       environment: environment('fixture'),
       print: (block) => printed.push(block),
-      metrics: { record: () => undefined },
+      metrics: new MemoryMetricsSink(),
     });
 
     // Act
@@ -453,10 +454,12 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       maxAttempts: 1,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
+    const metrics = new MemoryMetricsSink();
     const handler = createS3Handler(fileStreamWordCount, {
       clients: { s3: clients.s3, dynamodb: unreachable },
       environment: environment('unreachable'),
       print: () => undefined,
+      metrics,
     });
     const event = {
       Records: [...s3Event('input/a.txt', aETag).Records, ...s3Event('input/b.txt', bETag).Records],
@@ -471,12 +474,25 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       failures: [{ key: 'input/a.txt' }, { key: 'input/b.txt' }],
       cause: expect.anything(),
     });
+    expect(metrics.failures.map((failure) => failure.partition)).toEqual([
+      expect.stringMatching(/\/input\/a\.txt$/),
+      expect.stringMatching(/\/input\/b\.txt$/),
+    ]);
   });
 
-  it('fails the cold start with a message naming the fix when configuration is missing', async () => {
-    const handler = createS3Handler(fileStreamWordCount, { environment: {} });
+  it('fails the cold start with a message naming the fix, and records a failed-batch metric per object', async () => {
+    // Prepare
+    const metrics = new MemoryMetricsSink();
+    const handler = createS3Handler(fileStreamWordCount, { environment: {}, metrics });
 
+    // Act
     await expect(handler(fixtureEvent)).rejects.toThrow(/SPARKLESS_STATE_TABLE is not set/);
+
+    // Assess
+    expect(metrics.failures.map((failure) => failure.errorCode)).toEqual(
+      fixtureEvent.Records.map(() => 'INVALID_CONFIGURATION'),
+    );
+    expect(metrics.failures.length).toBeGreaterThan(0);
   });
 
   it('refuses a Kinesis pipeline, and the Kinesis factory refuses a text-file pipeline, naming the right factory', () => {

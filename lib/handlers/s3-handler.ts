@@ -15,7 +15,14 @@ import {
   type TextObject,
 } from '../sources/s3-files';
 import { type ObjectFailure, ObjectsFailedError } from './errors';
-import { assertSourceKind, createRuntimeLoader, type HandlerOptions, type PipelineRuntime } from './runtime';
+import { EmfMetricsSink } from '../metrics';
+import {
+  assertSourceKind,
+  createRuntimeLoader,
+  errorCodeOf,
+  type HandlerOptions,
+  type PipelineRuntime,
+} from './runtime';
 import { isRecordsEvent, isWindowTick, unexpectedEventError, type WindowTickEvent } from './window-tick';
 
 /** Options of {@link createS3Handler}: the shared {@link HandlerOptions} and how objects are cut into batches. */
@@ -126,14 +133,31 @@ export function createS3Handler(pipeline: Pipeline, options: S3HandlerOptions = 
   const source = pipeline.sourceDescriptor;
   // Narrows the descriptor; assertSourceKind has already refused other sources with a better message.
   if (source.kind !== SourceKind.TextFiles) throw new InvalidConfigurationError('not a text-file pipeline');
-  const load = createRuntimeLoader(pipeline, options, { snapshotOffsets: false });
+  const metrics = options.metrics ?? new EmfMetricsSink();
+  const load = createRuntimeLoader(pipeline, { ...options, metrics }, { snapshotOffsets: false });
+  const recordFailure = (ref: S3ObjectRef, error: unknown): void =>
+    metrics.recordFailure({
+      pipeline: pipeline.name,
+      partition: `${ref.bucket}/${ref.key}`,
+      records: 0,
+      errorCode: errorCodeOf(error),
+      time: Date.now(),
+    });
   const batchOptions: TextBatchOptions = {
     ...(options.linesPerBatch === undefined ? {} : { linesPerBatch: options.linesPerBatch }),
     ...(options.bytesPerBatch === undefined ? {} : { bytesPerBatch: options.bytesPerBatch }),
   };
 
   return async (event) => {
-    const runtime = await load();
+    let runtime: PipelineRuntime;
+    try {
+      runtime = await load();
+    } catch (error) {
+      if (isRecordsEvent(event, 'aws:s3')) {
+        for (const ref of parseS3Event(event as S3Event).objects) recordFailure(ref, error);
+      }
+      throw error;
+    }
     if (isWindowTick(event)) {
       await runtime.firer?.fire();
       return { objects: [] };
@@ -150,6 +174,7 @@ export function createS3Handler(pipeline: Pipeline, options: S3HandlerOptions = 
         objects.push(await processObject(runtime, ref, source.prefix, batchOptions));
       } catch (error) {
         failures.push({ bucket: ref.bucket, key: ref.key, error });
+        recordFailure(ref, error);
         console.error(
           JSON.stringify({
             level: 'ERROR',

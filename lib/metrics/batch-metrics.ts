@@ -32,9 +32,39 @@ export interface EnvelopeMetrics {
   readonly deadLetters: number;
 }
 
+/**
+ * One partition batch that failed (Lambda retries it): emitted by the handlers for every failed
+ * partition of an invocation. A Kinesis handler reports its failures as batch item failures, so
+ * Lambda's `Errors` metric never rises while a shard is blocked: this metric is what the blocked-shard
+ * alarm watches.
+ */
+export interface BatchFailure {
+  readonly pipeline: string;
+  /** The partition (shard, or file version) whose batch failed. */
+  readonly partition: string;
+  /** Records delivered for the partition in the failed invocation. */
+  readonly records: number;
+  /** The error's stable code (`SparklessError.code`), or its name. */
+  readonly errorCode: string;
+  /** Epoch ms of the failure. */
+  readonly time: number;
+}
+
+/** Names of the CloudWatch metrics Sparkless emits (the CDK alarms read the same names). */
+export const SparklessMetric = {
+  /** The EMF namespace. */
+  NAMESPACE: 'Sparkless',
+  /** The dimension every metric carries: the pipeline (plan) name. */
+  PIPELINE_DIMENSION: 'Pipeline',
+  /** Count of failed partition batches ({@link BatchFailure}). */
+  FAILED_BATCHES: 'FailedBatches',
+} as const;
+
 /** The port for batch metrics (CloudWatch EMF in Lambda, an array in tests). */
 export interface MetricsSink {
   record(metrics: BatchMetrics): void;
+  /** Records a failed partition batch (it will be retried, or discarded under the discard policy). */
+  recordFailure(failure: BatchFailure): void;
   /**
    * Counts records dead-lettered for a malformed envelope (they belong to no batch).
    *
@@ -47,6 +77,7 @@ export interface MetricsSink {
 export class MemoryMetricsSink implements MetricsSink {
   public readonly batches: BatchMetrics[] = [];
   public readonly envelopes: EnvelopeMetrics[] = [];
+  public readonly failures: BatchFailure[] = [];
 
   public record(metrics: BatchMetrics): void {
     this.batches.push(metrics);
@@ -54,6 +85,10 @@ export class MemoryMetricsSink implements MetricsSink {
 
   public recordEnvelopes(metrics: EnvelopeMetrics): void {
     this.envelopes.push(metrics);
+  }
+
+  public recordFailure(failure: BatchFailure): void {
+    this.failures.push(failure);
   }
 }
 
@@ -64,8 +99,30 @@ export class MemoryMetricsSink implements MetricsSink {
 export class EmfMetricsSink implements MetricsSink {
   public constructor(
     private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-    private readonly namespace = 'Sparkless',
+    private readonly namespace: string = SparklessMetric.NAMESPACE,
   ) {}
+
+  public recordFailure(failure: BatchFailure): void {
+    this.write(
+      JSON.stringify({
+        _aws: {
+          Timestamp: failure.time,
+          CloudWatchMetrics: [
+            {
+              Namespace: this.namespace,
+              Dimensions: [[SparklessMetric.PIPELINE_DIMENSION]],
+              Metrics: [{ Name: SparklessMetric.FAILED_BATCHES, Unit: 'Count' }],
+            },
+          ],
+        },
+        [SparklessMetric.PIPELINE_DIMENSION]: failure.pipeline,
+        Partition: failure.partition,
+        ErrorCode: failure.errorCode,
+        FailedRecords: failure.records,
+        [SparklessMetric.FAILED_BATCHES]: 1,
+      }),
+    );
+  }
 
   public record(metrics: BatchMetrics): void {
     this.write(
@@ -75,7 +132,7 @@ export class EmfMetricsSink implements MetricsSink {
           CloudWatchMetrics: [
             {
               Namespace: this.namespace,
-              Dimensions: [['Pipeline']],
+              Dimensions: [[SparklessMetric.PIPELINE_DIMENSION]],
               Metrics: [
                 { Name: 'Records', Unit: 'Count' },
                 { Name: 'DeadLetters', Unit: 'Count' },

@@ -1,2 +1,2 @@
-export type { BatchMetrics, EnvelopeMetrics, MetricsSink } from './batch-metrics';
-export { EmfMetricsSink, MemoryMetricsSink } from './batch-metrics';
+export type { BatchFailure, BatchMetrics, EnvelopeMetrics, MetricsSink } from './batch-metrics';
+export { EmfMetricsSink, MemoryMetricsSink, SparklessMetric } from './batch-metrics';

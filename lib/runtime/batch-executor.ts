@@ -306,7 +306,9 @@ export class BatchExecutor {
         batchTime: this.clock.now(),
       };
       const references = await this.currentReferences();
-      await this.options.writeAheadLog.write(batch.walKey, fresh, references.versions);
+      await this.options.writeAheadLog.write(batch.walKey, fresh, references.versions, {
+        after: ledger.committedOffsetKey,
+      });
       const claimed: LedgerEntry = {
         ...ledger,
         version: ledger.version + 1,

@@ -1,8 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Pipeline } from '../../lib/core';
 import { createKinesisHandler, type KinesisHandler, WINDOW_TICK } from '../../lib/handlers';
+import { FailurePolicy } from '../../cdk/streaming-pipeline/failure-policy';
 import type { MetricsSink } from '../../lib/metrics';
 import { kinesisPartitionId } from '../../lib/sources';
+import type { PipelineLocation } from '../../lib/recovery';
 import { type AwsClients, createAwsClients } from '../clients';
 import {
   type JsonFileCheckpointStore,
@@ -12,7 +14,13 @@ import {
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { ensureStream, type ProducedRecord, putRecords } from '../setup/stream';
 import { localHandlerOptions } from './handler-options';
-import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
+import {
+  createPipelineReaders,
+  LocalPipelineDefaults,
+  localPipelineLocation,
+  onFailurePrefix,
+  type PipelineReaders,
+} from './pipeline-readers';
 
 /** Options of {@link deployLocalPipeline}. */
 export interface LocalPipelineOptions {
@@ -44,6 +52,27 @@ export interface LocalPipelineOptions {
    * @default none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * What the mapping does with a batch that keeps failing, as the construct's `failurePolicy`:
+   * retry until it succeeds, or retry `retryAttempts` times and write its pointer to the on-failure
+   * prefix (then `sparkless recover`).
+   *
+   * @default FailurePolicy.BlockUntilFixed
+   */
+  readonly failurePolicy?: FailurePolicy;
+  /**
+   * Retries before a batch is discarded, under `FailurePolicy.DiscardAndRecover`.
+   *
+   * @default 10 (the construct's default)
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Wraps the handler the mapping invokes: deploy other code behind the same mapping (e.g. a new
+   * plan, then a roll back), as updating a Lambda function's code keeps its mapping.
+   *
+   * @default the pipeline's handler, unwrapped
+   */
+  readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** Event source mapping settings that differ from the deployed defaults. @default the CDK construct's settings */
   readonly mapping?: Partial<
     Pick<KinesisEventSourceMappingProps, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'pollIntervalMs'>
@@ -56,6 +85,8 @@ export interface LocalPipeline extends PipelineReaders {
   readonly streamName: string;
   readonly handler: KinesisHandler;
   readonly mapping: KinesisEventSourceMapping;
+  /** Where the pipeline keeps its data and its on-failure records (what `sparkless recover` reads). */
+  readonly location: PipelineLocation;
   /** Puts records into the stream, in order. */
   produce(records: readonly ProducedRecord[]): Promise<void>;
   /** Invokes the handler with the scheduled window trigger (the construct's EventBridge rule does on AWS). */
@@ -66,15 +97,15 @@ export interface LocalPipeline extends PipelineReaders {
  * Deploys a pipeline on a local stack the way the CDK stack deploys it on AWS: stream, state
  * table and checkpoint bucket (created if missing), the real Lambda handler built by
  * `createKinesisHandler`, and a Kinesis event source mapping with the construct's settings
- * (bisect on error, bounded retries, ReportBatchItemFailures, an on-failure destination
- * (here an S3 prefix, as Lambda's S3 destination does)).
+ * (bisect on error, ReportBatchItemFailures, the failure policy's retries, an on-failure
+ * destination (here an S3 prefix, as Lambda's S3 destination does)).
  */
 export async function deployLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const region = options.region ?? 'us-east-1';
   const clients = createAwsClients({ endpoint: options.endpoint, region });
   const streamName = options.streamName ?? `sparkless-${options.pipeline.name}`;
-  const tableName = options.tableName ?? 'sparkless-state';
-  const bucket = options.bucket ?? 'sparkless-checkpoints';
+  const tableName = options.tableName ?? LocalPipelineDefaults.STATE_TABLE;
+  const bucket = options.bucket ?? LocalPipelineDefaults.CHECKPOINT_BUCKET;
   const namespace = options.namespace ?? options.pipeline.name;
   const [streamArn] = await Promise.all([
     ensureStream(clients.kinesis, streamName, options.shards ?? 1),
@@ -90,14 +121,15 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     streamName,
     streamArn,
     region,
-    handler,
+    handler: options.wrapHandler === undefined ? handler : options.wrapHandler(handler),
     functionName: `sparkless-${options.pipeline.name}`,
     batchSize: options.mapping?.batchSize ?? 100,
     maximumBatchingWindowInSeconds: options.mapping?.maximumBatchingWindowInSeconds ?? 0,
     startingPosition: 'TRIM_HORIZON',
     bisectBatchOnFunctionError: true,
-    maximumRetryAttempts: 10,
-    maximumRecordAgeInSeconds: 86_400,
+    ...((options.failurePolicy ?? FailurePolicy.BlockUntilFixed) === FailurePolicy.BlockUntilFixed
+      ? { maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 }
+      : { maximumRetryAttempts: options.retryAttempts ?? 10, maximumRecordAgeInSeconds: 86_400 }),
     reportBatchItemFailures: true,
     functionTimeoutMs: 60_000,
     pollIntervalMs: options.mapping?.pollIntervalMs ?? 100,
@@ -120,6 +152,7 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     streamName,
     handler,
     mapping,
+    location: localPipelineLocation({ stateTable: tableName, checkpointBucket: bucket, namespace }),
     produce: (records) => putRecords(clients.kinesis, streamName, records),
     tick: async () => void (await handler(WINDOW_TICK)),
     ...createPipelineReaders({ dynamodb: clients.dynamodb, s3: clients.s3, tableName, bucket, namespace }),

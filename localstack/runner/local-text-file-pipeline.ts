@@ -2,11 +2,18 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { InvalidConfigurationError, type Pipeline, SourceKind } from '../../lib/core';
 import { createS3Handler, type S3Handler, WINDOW_TICK } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
+import type { PipelineLocation } from '../../lib/recovery';
 import { decodeS3EventKey, normalizeETag, objectPartition } from '../../lib/sources/s3-files';
 import { type AwsClients, createAwsClients } from '../clients';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { localHandlerOptions } from './handler-options';
-import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
+import {
+  createPipelineReaders,
+  LocalPipelineDefaults,
+  localPipelineLocation,
+  onFailurePrefix,
+  type PipelineReaders,
+} from './pipeline-readers';
 import { S3PrefixPoller, type S3PrefixPollerProps } from './s3-prefix-poller';
 
 /** Options of {@link deployLocalTextFilePipeline}. */
@@ -90,6 +97,8 @@ export interface LocalTextFilePipeline extends PipelineReaders {
   readonly handler: S3Handler;
   /** The directory monitor that invokes the handler (call `pollOnce()`, or `start()` / `stop()`). */
   readonly poller: S3PrefixPoller;
+  /** Where the pipeline keeps its data and its on-failure records (what `sparkless recover` reads). */
+  readonly location: PipelineLocation;
   /** Uploads a file under the pipeline's prefix (`name` is relative to it). */
   upload(name: string, body: string | Uint8Array): Promise<UploadedFile>;
   /** Invokes the handler with the scheduled window trigger (the construct's EventBridge rule does on AWS). */
@@ -121,8 +130,8 @@ export async function deployLocalTextFilePipeline(
   const region = options.region ?? 'us-east-1';
   const clients = createAwsClients({ endpoint: options.endpoint, region });
   const inputBucket = options.inputBucket ?? 'sparkless-input';
-  const tableName = options.tableName ?? 'sparkless-state';
-  const bucket = options.bucket ?? 'sparkless-checkpoints';
+  const tableName = options.tableName ?? LocalPipelineDefaults.STATE_TABLE;
+  const bucket = options.bucket ?? LocalPipelineDefaults.CHECKPOINT_BUCKET;
   const namespace = options.namespace ?? options.pipeline.name;
   if (inputBucket === bucket) {
     throw new InvalidConfigurationError(
@@ -169,6 +178,7 @@ export async function deployLocalTextFilePipeline(
     prefix: source.prefix,
     handler,
     poller,
+    location: localPipelineLocation({ stateTable: tableName, checkpointBucket: bucket, namespace }),
     upload: async (name, body) => {
       const key = `${source.prefix}${name}`;
       const response = await clients.s3.send(

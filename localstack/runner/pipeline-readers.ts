@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { PipelineLocation as StorageLocation } from '../../lib/recovery';
 import type { DeadLetterEntry } from '../../lib/sinks';
 import { DynamoDbKeyedStateStore } from '../../lib/state';
 import { getJson, S3ObjectStore } from '../../lib/storage';
@@ -28,9 +29,23 @@ export interface PipelineLocation {
   readonly namespace: string;
 }
 
+/** Names a local deployment uses unless told otherwise (`deployLocalPipeline`, `deployLocalTextFilePipeline`, `sparkless --endpoint`). */
+export const LocalPipelineDefaults = {
+  STATE_TABLE: 'sparkless-state',
+  CHECKPOINT_BUCKET: 'sparkless-checkpoints',
+} as const;
+
 /** The on-failure records' prefix in the checkpoint bucket (Lambda's S3 destination, locally). */
 export function onFailurePrefix(namespace: string): string {
   return `on-failure/${namespace}/`;
+}
+
+/** What `sparkless recover` needs of a local deployment: its table, bucket, namespace and on-failure prefix. */
+export function localPipelineLocation(location: Omit<StorageLocation, 'onFailure'>): StorageLocation {
+  return {
+    ...location,
+    onFailure: { kind: 's3', bucket: location.checkpointBucket, prefix: onFailurePrefix(location.namespace) },
+  };
 }
 
 /** Readers for a pipeline deployed at `location`. */

@@ -26,6 +26,9 @@ export const ErrorCode = {
   TableWriteFailed: 'TABLE_WRITE_FAILED',
   MalformedEnvelope: 'MALFORMED_ENVELOPE',
   PartitionHistoryMismatch: 'PARTITION_HISTORY_MISMATCH',
+  InvalidFailureRecord: 'INVALID_FAILURE_RECORD',
+  RecoveryUndecidable: 'RECOVERY_UNDECIDABLE',
+  RecordsExpired: 'RECORDS_EXPIRED',
 } as const;
 
 /** One of the {@link ErrorCode} values. */
