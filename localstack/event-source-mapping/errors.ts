@@ -8,6 +8,7 @@ export const EventSourceMappingErrorCode = {
   CheckpointStore: 'ESM_CHECKPOINT_STORE_FAILED',
   FunctionTimeout: 'ESM_FUNCTION_TIMEOUT',
   IdleWaitExceeded: 'ESM_IDLE_WAIT_EXCEEDED',
+  ShardPoll: 'ESM_SHARD_POLL_FAILED',
 } as const;
 export type EventSourceMappingErrorCode =
   (typeof EventSourceMappingErrorCode)[keyof typeof EventSourceMappingErrorCode];
@@ -108,6 +109,37 @@ export class IdleWaitExceededError extends EventSourceMappingError {
     this.name = 'IdleWaitExceededError';
     this.polls = polls;
   }
+}
+
+/**
+ * One shard's step (or the shard listing) failed: a Kinesis read, the on-failure destination or the checkpoint
+ * store. The shard keeps its batch and retries after `retryInMs`; the other shards go on. The message is one line:
+ * `shardId-000000000001: GetRecords for shardId-000000000001 failed: …; retrying in 4 s`.
+ */
+export class ShardPollError extends EventSourceMappingError {
+  /** The failed shard; `undefined` when ListShards failed. */
+  readonly shardId: string | undefined;
+  /** The wait before the next attempt. */
+  readonly retryInMs: number;
+
+  constructor(shardId: string | undefined, retryInMs: number, cause: unknown) {
+    const where = shardId ?? 'shard listing';
+    const reason = cause instanceof EventSourceMappingError ? cause.message : messageOf(cause);
+    super(
+      `${where}: ${reason}; retrying in ${formatDuration(retryInMs)}`,
+      EventSourceMappingErrorCode.ShardPoll,
+      {
+        cause,
+      },
+    );
+    this.name = 'ShardPollError';
+    this.shardId = shardId;
+    this.retryInMs = retryInMs;
+  }
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 function describe(value: unknown): string {

@@ -14,6 +14,7 @@ export {
   IdleWaitExceededError,
   InvalidEventSourceMappingConfigError,
   KinesisReadError,
+  ShardPollError,
 } from './errors';
 export type { EventRecordEnvelope } from './event-builder';
 export { toKinesisStreamRecord } from './event-builder';

@@ -87,6 +87,7 @@ export class InMemoryKinesis {
   readonly #failures: { command: FakeKinesisCommand; error: Error }[] = [];
   #sequenceCounter = 0n;
   #shardCounter = 0;
+  #outage: Error | undefined;
 
   constructor(options: InMemoryKinesisOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -134,6 +135,14 @@ export class InMemoryKinesis {
     this.#failures.push({ command, error });
   }
 
+  /**
+   * Starts (with an error) or ends (with `undefined`) an outage: while it lasts every call fails with that
+   * error, as when the emulator process is down.
+   */
+  setOutage(error: Error | undefined): void {
+    this.#outage = error;
+  }
+
   async #handle(command: unknown): Promise<unknown> {
     await Promise.resolve();
     if (command instanceof ListShardsCommand) return this.#listShards(command.input);
@@ -145,6 +154,7 @@ export class InMemoryKinesis {
 
   #takeFailure(command: FakeKinesisCommand): void {
     this.commandLog.push(command);
+    if (this.#outage !== undefined) throw this.#outage;
     const index = this.#failures.findIndex((failure) => failure.command === command);
     if (index === -1) return;
     const [failure] = this.#failures.splice(index, 1);
