@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Pipeline } from '../../lib/core';
+import { describeError, type Pipeline } from '../../lib/core';
 import { createKinesisHandler, type KinesisHandler, WINDOW_TICK } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
-import { type AwsClients, createAwsClients } from '../clients';
+import type { AwsClients } from '../clients';
 import {
   type JsonFileCheckpointStore,
   KinesisEventSourceMapping,
@@ -10,7 +10,7 @@ import {
 } from '../event-source-mapping';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { ensureStream, type ProducedRecord, putRecords } from '../setup/stream';
-import { localHandlerOptions } from './handler-options';
+import { localHandlerOptions, localRunnerClients } from './handler-options';
 import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
 
 /** Options of {@link deployLocalPipeline}. */
@@ -45,7 +45,16 @@ export interface LocalPipelineOptions {
   readonly environment?: Readonly<Record<string, string>>;
   /** Event source mapping settings that differ from the deployed defaults. @default the CDK construct's settings */
   readonly mapping?: Partial<
-    Pick<KinesisEventSourceMappingProps, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'pollIntervalMs'>
+    Pick<
+      KinesisEventSourceMappingProps,
+      | 'batchSize'
+      | 'maximumBatchingWindowInSeconds'
+      | 'pollIntervalMs'
+      | 'maximumRetryAttempts'
+      | 'retryBackoffInitialMs'
+      | 'retryBackoffMaxMs'
+      | 'onError'
+    >
   >;
 }
 
@@ -70,7 +79,7 @@ export interface LocalPipeline extends PipelineReaders {
  */
 export async function deployLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const region = options.region ?? 'us-east-1';
-  const clients = createAwsClients({ endpoint: options.endpoint, region });
+  const clients = localRunnerClients(options.endpoint, region);
   const streamName = options.streamName ?? `sparkless-${options.pipeline.name}`;
   const tableName = options.tableName ?? 'sparkless-state';
   const bucket = options.bucket ?? 'sparkless-checkpoints';
@@ -95,11 +104,20 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     maximumBatchingWindowInSeconds: options.mapping?.maximumBatchingWindowInSeconds ?? 0,
     startingPosition: 'TRIM_HORIZON',
     bisectBatchOnFunctionError: true,
-    maximumRetryAttempts: 10,
+    maximumRetryAttempts: options.mapping?.maximumRetryAttempts ?? 10,
     maximumRecordAgeInSeconds: 86_400,
     reportBatchItemFailures: true,
     functionTimeoutMs: 60_000,
     pollIntervalMs: options.mapping?.pollIntervalMs ?? 100,
+    ...(options.mapping?.retryBackoffInitialMs === undefined
+      ? {}
+      : { retryBackoffInitialMs: options.mapping.retryBackoffInitialMs }),
+    ...(options.mapping?.retryBackoffMaxMs === undefined
+      ? {}
+      : { retryBackoffMaxMs: options.mapping.retryBackoffMaxMs }),
+    onError:
+      options.mapping?.onError ??
+      ((error: unknown) => console.error(`event source mapping: ${describeError(error)}`)),
     ...(options.checkpointStore === undefined ? {} : { checkpointStore: options.checkpointStore }),
     onFailure: async (record) => {
       const key = `${onFailurePrefix(namespace)}${record.KinesisBatchInfo.shardId}/${record.KinesisBatchInfo.startSequenceNumber}.json`;

@@ -3,9 +3,9 @@ import { InvalidConfigurationError, type Pipeline, SourceKind } from '../../lib/
 import { createS3Handler, type S3Handler, WINDOW_TICK } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
 import { decodeS3EventKey, normalizeETag, objectPartition } from '../../lib/sources/s3-files';
-import { type AwsClients, createAwsClients } from '../clients';
+import type { AwsClients } from '../clients';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
-import { localHandlerOptions } from './handler-options';
+import { localHandlerOptions, localRunnerClients } from './handler-options';
 import { createPipelineReaders, onFailurePrefix, type PipelineReaders } from './pipeline-readers';
 import { S3PrefixPoller, type S3PrefixPollerProps } from './s3-prefix-poller';
 
@@ -119,7 +119,7 @@ export async function deployLocalTextFilePipeline(
     );
   }
   const region = options.region ?? 'us-east-1';
-  const clients = createAwsClients({ endpoint: options.endpoint, region });
+  const clients = localRunnerClients(options.endpoint, region);
   const inputBucket = options.inputBucket ?? 'sparkless-input';
   const tableName = options.tableName ?? 'sparkless-state';
   const bucket = options.bucket ?? 'sparkless-checkpoints';
