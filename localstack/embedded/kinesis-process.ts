@@ -4,11 +4,14 @@
  * Runs kinesis-local in this process after patching `net.Server#listen` so that it binds 127.0.0.1
  * (kinesis-local has no host option and binds every interface), reports its two ports to the parent
  * once both listen, and turns a stop request or the parent's death into SIGTERM, on which
- * kinesis-local shuts down gracefully and writes its snapshot.
+ * kinesis-local shuts down gracefully and writes its snapshot (or, if that hangs after the parent's
+ * death, exits hard: an orphan must not keep the ports and the data directory).
  */
 import { Server } from 'node:net';
 import { LOOPBACK_HOST } from './constants.js';
 import { isStopMessage, sendToParent } from './ipc.js';
+import { ORPHAN_GRACE_MS, watchOwner } from './owner-watch.js';
+import { identify } from './process-liveness.js';
 import { runKinesisLocal } from './vendor.js';
 
 const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '']);
@@ -62,7 +65,8 @@ function requestGracefulExit(): void {
 process.on('message', (message: unknown) => {
   if (isStopMessage(message)) requestGracefulExit();
 });
-process.on('disconnect', requestGracefulExit);
+// The stack's owner died (IPC closed, or this process was re-parented): flush and exit, hard after a grace period.
+watchOwner(requestGracefulExit, { owners: [identify(process.ppid)], ipc: true, graceMs: ORPHAN_GRACE_MS });
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
 

@@ -20,7 +20,11 @@ const MALFORMED = new Uint8Array([0xc3, 0x28, 0xff, 0xfe]);
  * Spark-style blocks, then checks the stored counts against a plain count of the input.
  * Returns the process exit code.
  */
-export async function runWordCountJob(options: MainOptions, log: (line: string) => void): Promise<number> {
+export async function runWordCountJob(
+  options: MainOptions,
+  log: (line: string) => void,
+  stopSignal?: AbortSignal,
+): Promise<number> {
   const stack = await startEmbeddedStack({
     port: options.port,
     ...(options.dataDir === undefined ? { persist: false } : { dataDir: options.dataDir }),
@@ -35,6 +39,7 @@ export async function runWordCountJob(options: MainOptions, log: (line: string) 
       },
       options,
       log,
+      stopSignal,
     );
   } finally {
     await stack.stop();
@@ -48,11 +53,16 @@ export interface LocalTarget {
   readonly dataDir: string | undefined;
 }
 
-/** The stateful word count on an already running local stack; returns the exit code. */
+/**
+ * The stateful word count on an already running local stack; returns the exit code. With `follow`, stdin is
+ * produced until its end or until `stopSignal` aborts (SIGINT/SIGTERM in `npm start`); then every line is
+ * drained, counted and verified.
+ */
 export async function runWordCountOn(
   target: LocalTarget,
   options: MainOptions,
   log: (line: string) => void,
+  stopSignal?: AbortSignal,
 ): Promise<number> {
   const metrics = new MemoryMetricsSink();
   const local = await deployLocalPipeline({
@@ -81,8 +91,9 @@ export async function runWordCountOn(
     await local.mapping.runUntilIdle({ idlePolls: 2 });
     local.mapping.start();
     log('following: type lines (or pipe them); end of input or Ctrl-C stops gracefully');
-    const followed = await followStdin(async (line, index) =>
-      local.produce([{ partitionKey: `stdin-${Date.now()}-${index}`, data: line }]),
+    const followed = await followStdin(
+      async (line, index) => local.produce([{ partitionKey: `stdin-${Date.now()}-${index}`, data: line }]),
+      stopSignal,
     );
     await local.mapping.stop();
     log(`produced ${followed} lines from stdin; draining`);
@@ -136,17 +147,18 @@ async function inputLines(options: MainOptions): Promise<Uint8Array[]> {
 }
 
 /**
- * Produces every stdin line as it arrives until the end of input, SIGINT or SIGTERM, then waits for every
- * put (a failed put fails the run instead of being lost). Returns the number of lines produced.
+ * Produces every stdin line as it arrives until the end of input or `stopSignal`, then waits for every put
+ * (a failed put fails the run instead of being lost). Returns the number of lines produced.
  */
-async function followStdin(produce: (line: Uint8Array, index: number) => Promise<void>): Promise<number> {
+async function followStdin(
+  produce: (line: Uint8Array, index: number) => Promise<void>,
+  stopSignal: AbortSignal | undefined,
+): Promise<number> {
   const puts: Promise<void>[] = [];
-  let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
+    if (stopSignal?.aborted) resolve();
+    stopSignal?.addEventListener('abort', () => resolve(), { once: true });
   });
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   const reading = (async () => {
     for await (const line of readByteLines(process.stdin)) {
       if (!isBlankLine(line)) puts.push(produce(line, puts.length));
@@ -155,8 +167,6 @@ async function followStdin(produce: (line: Uint8Array, index: number) => Promise
   try {
     await Promise.race([reading, stopped]);
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
     process.stdin.destroy();
   }
   await Promise.all(puts);
