@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,49 +7,19 @@ import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedde
 import { runWordCountOn } from '../../localstack/main/word-count-job';
 import { localRunnerClients } from '../../localstack/runner/handler-options';
 import { createPipelineReaders } from '../../localstack/runner/pipeline-readers';
-import { PROJECT_ROOT } from '../support';
-
-/** What a finished child process printed, and how it ended. */
-interface Finished {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `npm start -- <args>` as users do, feeding `stdin`; kills the whole process group if it hangs. */
-function npmStart(args: readonly string[], stdin: string, timeoutMs = 45_000): Promise<Finished> {
-  const child: ChildProcess = spawn('npm', ['start', '--', ...args], {
-    cwd: PROJECT_ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin?.end(stdin);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+import { launchNpm } from './processes';
 
 describe('End to end: npm start (the stateful word count job)', () => {
   it('counts piped stdin with --follow: end of input drains every line, prints (be,2) and exits 0', async () => {
     // Act
-    const run = await npmStart(['--port', '0', '--follow'], 'to be or not to be\n');
+    const run = launchNpm(['start', '--', '--port', '0', '--follow'], 'to be or not to be\n');
+    const exitCode = await run.exited;
 
     // Assess
-    expect(run.stderr).not.toMatch(/ECONNREFUSED/);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('(be,2)');
-    expect(run.stdout).toContain('verified: stored counts equal an independent count of the input');
+    expect(run.output()).not.toMatch(/ECONNREFUSED/);
+    expect(exitCode).toBe(0);
+    expect(run.output()).toContain('(be,2)');
+    expect(run.output()).toContain('verified: stored counts equal an independent count of the input');
   });
 
   describe('on a running stack', () => {

@@ -16,6 +16,12 @@ export interface KinesisEmulatorConfig {
   readonly verbose: boolean;
 }
 
+/**
+ * How often kinesis-local writes its snapshot when persisting. Every response waits for the second snapshot
+ * after it (durable acknowledgements), so this bounds the added latency (~2-3 intervals per call).
+ */
+export const KINESIS_PERSIST_INTERVAL_MS = 100;
+
 /** kinesis-local's duration settings, all zero so streams, consumers and reshards are immediate. */
 const INSTANT_DURATIONS = [
   'CREATE_STREAM_DURATION',
@@ -44,7 +50,13 @@ export function kinesisEnvironment(config: KinesisEmulatorConfig): Record<string
     ...Object.fromEntries(INSTANT_DURATIONS.map((name) => [name, '0ms'])),
     SHOULD_PERSIST_DATA: String(config.persistPath !== undefined),
     LOAD_DATA_IF_EXISTS: String(config.persistPath !== undefined),
-    ...(config.persistPath === undefined ? {} : { PERSIST_PATH: config.persistPath }),
+    ...(config.persistPath === undefined
+      ? {}
+      : {
+          PERSIST_PATH: config.persistPath,
+          PERSIST_INTERVAL: `${KINESIS_PERSIST_INTERVAL_MS}ms`,
+          SPARKLESS_DURABLE_ACKS: 'true',
+        }),
     LOG_LEVEL: config.verbose ? 'INFO' : 'ERROR',
     ROOT_LOG_LEVEL: 'ERROR',
   };

@@ -8,7 +8,9 @@
  * death, exits hard: an orphan must not keep the ports and the data directory).
  */
 import { Server } from 'node:net';
+import { join } from 'node:path';
 import { LOOPBACK_HOST } from './constants.js';
+import { holdResponsesUntilDurable, makeSnapshotsAtomic } from './durable-acks.js';
 import { isStopMessage, sendToParent } from './ipc.js';
 import { ORPHAN_GRACE_MS, watchOwner } from './owner-watch.js';
 import { identify } from './process-liveness.js';
@@ -52,9 +54,18 @@ function recordListening(server: Server): void {
   void sendToParent({ type: 'ready', ports: { plain: plainPort, tls: tlsPort } });
 }
 
+/** With persistence, acknowledge nothing that is not on disk (see durable-acks.ts). */
+const durableAcks = process.env.SPARKLESS_DURABLE_ACKS === 'true' && process.env.PERSIST_PATH !== undefined;
+if (durableAcks) {
+  makeSnapshotsAtomic(
+    join(process.env.PERSIST_PATH ?? '', process.env.PERSIST_FILE_NAME ?? 'kinesis-data.json'),
+  );
+}
+
 const originalListen = Server.prototype.listen;
 function loopbackListen(this: Server, ...args: unknown[]): Server {
   this.once('listening', () => recordListening(this));
+  if (durableAcks) holdResponsesUntilDurable(this);
   return Reflect.apply(originalListen, this, toLoopback(args));
 }
 Server.prototype.listen = loopbackListen as typeof originalListen;

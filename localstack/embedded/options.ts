@@ -16,6 +16,8 @@ export interface ResolvedStackOptions {
   readonly startTimeoutMs: number;
   /** Forward emulator logs. */
   readonly verbose: boolean;
+  /** Event lines (emulator restarts). */
+  readonly log: (line: string) => void;
 }
 
 function invalid(message: string): LocalStackError {
@@ -56,5 +58,6 @@ export function resolveStackOptions(options: EmbeddedStackOptions): ResolvedStac
     region,
     startTimeoutMs,
     verbose: options.verbose ?? false,
+    log: options.log ?? ((line) => process.stderr.write(`[localstack] ${line}\n`)),
   };
 }

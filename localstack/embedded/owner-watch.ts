@@ -37,7 +37,7 @@ export interface WatchOwnerOptions {
   /** @default {@link OWNER_POLL_INTERVAL_MS} */
   readonly pollIntervalMs?: number;
   /**
-   * After `onOwnerGone`, exit with code 1 if the process is still running this much later (a shutdown that
+   * After `onOwnerGone`, kill this process (SIGKILL) if it is still running this much later (a shutdown that
    * hangs must not leave an orphan holding ports and the data directory). `undefined`: never.
    *
    * @default undefined
@@ -60,7 +60,10 @@ export function watchOwner(onOwnerGone: () => void, options: WatchOwnerOptions =
     if (fired) return;
     fired = true;
     stop();
-    if (options.graceMs !== undefined) setTimeout(() => process.exit(1), options.graceMs).unref();
+    // SIGKILL, not process.exit(): kinesis-local's runtime survives process.exit() while its shutdown hangs.
+    if (options.graceMs !== undefined) {
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), options.graceMs).unref();
+    }
     onOwnerGone();
   };
   const timer = setInterval(() => {

@@ -43,6 +43,12 @@ export interface EmbeddedStackOptions {
    * @default false
    */
   readonly verbose?: boolean;
+  /**
+   * Where the stack reports events worth a line: an emulator process that exited unexpectedly and was restarted.
+   *
+   * @default a `[localstack] …` line on stderr
+   */
+  readonly log?: (line: string) => void;
 }
 
 /** Where one emulator listens, for tools that want to bypass the shared endpoint. */
@@ -63,10 +69,12 @@ export interface EmbeddedStack {
   readonly dataDir: string;
   /** Whether data survives `stop()`. */
   readonly persistent: boolean;
-  /** The emulators behind the endpoint. */
+  /** The emulators behind the endpoint (a restarted emulator may listen on other ports). */
   readonly services: Readonly<Record<EmulatedService, EmulatorEndpoint>>;
   /** Wall-clock milliseconds from the call to the stack being ready. */
   readonly startupMs: number;
+  /** How many times an emulator process exited unexpectedly and was restarted. */
+  emulatorRestarts(): number;
   /**
    * Stops the endpoint and every emulator process (gracefully, so persisted data is flushed),
    * releases all ports and deletes the temporary data directory when not persisting.
