@@ -34,13 +34,14 @@ describe('End to end: crashes of a --data-dir stack lose and double-count nothin
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('recovers by itself when the Kinesis emulator is killed with SIGKILL during a run, and the counts verify', async () => {
+  it('recovers by itself when the emulators (Kinesis, then DynamoDB+S3) are killed with SIGKILL during a run, and the counts verify', async () => {
     // Prepare
     const stack = await startEmbeddedStack({ port: 0, dataDir, log: () => undefined });
     const input = join(dataDir, 'input.txt');
     await writeFile(input, `${generateLines(300, 11).join('\n')}\n`);
     const log: string[] = [];
     let killed: number | undefined;
+    let killedHost: number | undefined;
 
     // Act: kill -9 the Kinesis emulator once the input is in the stream, while the mapping reads it
     let exitCode: number;
@@ -53,6 +54,10 @@ describe('End to end: crashes of a --data-dir stack lose and double-count nothin
           if (line.startsWith('produced ') && killed === undefined) {
             [killed] = descendantsMatching(process.pid, /kinesis-process/);
             if (killed !== undefined) process.kill(killed, 'SIGKILL');
+            setTimeout(() => {
+              [killedHost] = descendantsMatching(process.pid, /emulator-host-process/);
+              if (killedHost !== undefined) process.kill(killedHost, 'SIGKILL');
+            }, 1_500);
           }
         },
       );
@@ -62,7 +67,8 @@ describe('End to end: crashes of a --data-dir stack lose and double-count nothin
 
     // Assess
     expect(killed).toBeDefined();
-    expect(stack.emulatorRestarts()).toBe(1);
+    expect(killedHost).toBeDefined();
+    expect(stack.emulatorRestarts()).toBe(2);
     expect(exitCode).toBe(0);
     expect(log).toContain('verified: stored counts equal an independent count of the input');
     expect(log).toContain(

@@ -9,6 +9,7 @@ export const EventSourceMappingErrorCode = {
   FunctionTimeout: 'ESM_FUNCTION_TIMEOUT',
   IdleWaitExceeded: 'ESM_IDLE_WAIT_EXCEEDED',
   ShardPoll: 'ESM_SHARD_POLL_FAILED',
+  CheckpointNotInStream: 'ESM_CHECKPOINT_NOT_IN_STREAM',
 } as const;
 export type EventSourceMappingErrorCode =
   (typeof EventSourceMappingErrorCode)[keyof typeof EventSourceMappingErrorCode];
@@ -135,6 +136,29 @@ export class ShardPollError extends EventSourceMappingError {
     this.name = 'ShardPollError';
     this.shardId = shardId;
     this.retryInMs = retryInMs;
+  }
+}
+
+/**
+ * A warning, reported to `onError`: the shard's checkpoint names a sequence number the stream no longer holds
+ * (kinesis-local answers `ResourceNotFoundException`), e.g. because an emulator crashed before persisting records
+ * it had acknowledged. The shard resumes at the first record after the checkpoint instead of stalling.
+ */
+export class CheckpointNotInStreamError extends EventSourceMappingError {
+  readonly shardId: string;
+  /** The checkpoint's sequence number. */
+  readonly sequenceNumber: string;
+
+  constructor(shardId: string, sequenceNumber: string, cause: unknown) {
+    super(
+      `${shardId}: checkpoint sequence number ${sequenceNumber} is not in the stream (it lost records it had ` +
+        'acknowledged, e.g. an emulator crashed before persisting them); resuming at the first record after it',
+      EventSourceMappingErrorCode.CheckpointNotInStream,
+      { cause },
+    );
+    this.name = 'CheckpointNotInStreamError';
+    this.shardId = shardId;
+    this.sequenceNumber = sequenceNumber;
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  CheckpointNotInStreamError,
   DestinationDeliveryError,
   EventSourceMappingErrorCode,
   IdleWaitExceededError,
@@ -24,7 +25,7 @@ import {
   FakeKinesisServiceError,
   InMemoryKinesis,
   kinesisRecordFactory,
-  type ManualClock,
+  ManualClock,
   payloadsOf,
   recordingHandler,
   TestStream,
@@ -935,6 +936,40 @@ describe('Class: KinesisEventSourceMapping', () => {
       expect(batches).toEqual([['bad-1'], ['good-1']]);
       expect(accepted).toHaveLength(1);
       expect(esm.stats).toMatchObject({ failuresSentToDestination: 1, pollErrors: 1 });
+    });
+  });
+
+  describe('Checkpoints the stream no longer holds', () => {
+    it('warns and resumes at the first record after a checkpoint the stream lost (instead of stalling)', async () => {
+      // Prepare: the stream kept r-1 and r-2, lost what the checkpoint names, and got r-3 since
+      const clock = new ManualClock();
+      const kinesis = new InMemoryKinesis({ clock, rejectUnknownSequenceNumbers: true });
+      const [shardId = ''] = kinesis.createStream(TestStream.name, 1);
+      const kept = kinesisRecordFactory(kinesis, 2);
+      const lostCheckpoint = (BigInt(kept[1]?.sequenceNumber ?? '0') + 1n).toString();
+      kinesisRecordFactory(kinesis, 1, { prefix: 'new' });
+      const checkpointStore = new InMemoryCheckpointStore();
+      const { handler, batches } = recordingHandler();
+      const warnings: unknown[] = [];
+      const { esm } = createTestMapping(kinesis, {
+        handler,
+        clock,
+        checkpointStore,
+        onError: (error) => warnings.push(error),
+      });
+      await checkpointStore.save(esm.mappingId, shardId, { sequenceNumber: lostCheckpoint, shardEnd: false });
+
+      // Act
+      await esm.runUntilIdle({ maxPolls: 10 });
+
+      // Assess
+      expect(batches).toEqual([['new-1']]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toBeInstanceOf(CheckpointNotInStreamError);
+      expect(warnings[0]).toMatchObject({ shardId, sequenceNumber: lostCheckpoint });
+      expect((warnings[0] as Error).message).toMatch(
+        /^shardId-000000000000: checkpoint sequence number \d+ is not in the stream .*; resuming at the first record after it$/,
+      );
     });
   });
 

@@ -6,6 +6,7 @@ export type { Clock } from './clock';
 export { systemClock } from './clock';
 export { EsmDefaults, EsmLimits } from './constants';
 export {
+  CheckpointNotInStreamError,
   CheckpointStoreError,
   DestinationDeliveryError,
   EventSourceMappingError,

@@ -7,7 +7,13 @@ import {
 import { interpretBatchResponse } from './batch-response';
 import { type ResolvedConfig, retryBackoffMs } from './config';
 import { EsmLimits, INFINITE } from './constants';
-import { DestinationDeliveryError, FunctionTimeoutError, KinesisReadError, ShardPollError } from './errors';
+import {
+  CheckpointNotInStreamError,
+  DestinationDeliveryError,
+  FunctionTimeoutError,
+  KinesisReadError,
+  ShardPollError,
+} from './errors';
 import { buildKinesisEvent, countRecordsThatFit, type FetchedRecord, toFetchedRecord } from './event-builder';
 import { type InvocationOutcome, invokeFunction } from './function-invoker';
 import { buildInvocationRecord } from './invocation-record';
@@ -254,6 +260,19 @@ export class ShardWorker {
       command = new GetShardIteratorCommand({ ...base, ShardIteratorType: this.#startingPosition });
     }
     try {
+      return await this.#iteratorOf(command);
+    } catch (error) {
+      const cause = error instanceof KinesisReadError ? error.cause : error;
+      if (after === undefined || this.#buffer.length > 0 || !isUnknownSequenceNumber(cause)) throw error;
+      // Records above the checkpoint are all that is left to read: start at the shard's first record and let
+      // the fetch skip everything at or below the checkpoint.
+      this.#config.onError?.(new CheckpointNotInStreamError(this.shardId, after, cause));
+      return this.#iteratorOf(new GetShardIteratorCommand({ ...base, ShardIteratorType: 'TRIM_HORIZON' }));
+    }
+  }
+
+  async #iteratorOf(command: GetShardIteratorCommand): Promise<string | null> {
+    try {
       const output = await this.#config.kinesis.send(command);
       return output.ShardIterator ?? null;
     } catch (error) {
@@ -489,6 +508,16 @@ function lastOf(records: readonly FetchedRecord[]): FetchedRecord {
   const last = records[records.length - 1];
   if (last === undefined) throw new RangeError('a batch has at least one record');
   return last;
+}
+
+/** kinesis-local's answer to an iterator at a sequence number the shard does not hold. */
+function isUnknownSequenceNumber(error: unknown): boolean {
+  const name = errorName(error);
+  return (
+    (name === 'ResourceNotFoundException' || name === 'InvalidArgumentException') &&
+    error instanceof Error &&
+    /sequence ?number/i.test(error.message)
+  );
 }
 
 function errorName(error: unknown): string | undefined {
