@@ -15,22 +15,61 @@
 import fs from 'node:fs';
 import type { Server, Socket } from 'node:net';
 
-/** Counts completed snapshots and releases what waits for them. */
+/** The longest an idle emulator goes without a snapshot (a snapshot serializes every stream: CPU). */
+const IDLE_SNAPSHOT_DELAY_MS = 5_000;
+
+/**
+ * Counts completed snapshots and releases what waits for them. While nothing happens (no request received, no
+ * response waiting) it holds the completion of a snapshot back, which pauses kinesis-local's snapshot loop
+ * until the next request, so an idle emulator does not serialize its streams several times a second.
+ */
 class SnapshotLedger {
   #completed = 0;
   #waiters: { readonly until: number; readonly release: () => void }[] = [];
+  #activity = false;
+  #stopping = false;
+  #wake: (() => void) | undefined;
 
   get completed(): number {
     return this.#completed;
   }
 
+  /** A request arrived or a response is waiting: snapshots must go on. */
+  recordActivity(): void {
+    this.#activity = true;
+    this.#wake?.();
+  }
+
   /** Runs `release` once `count` snapshots have completed in total. */
   whenCompleted(count: number, release: () => void): void {
     if (this.#completed >= count) release();
-    else this.#waiters.push({ until: count, release });
+    else {
+      this.#waiters.push({ until: count, release });
+      this.recordActivity();
+    }
+  }
+
+  /** Resolves when the snapshot just written may count as completed: at once while busy, else on activity. */
+  async untilBusy(): Promise<void> {
+    if (this.#stopping || this.#activity || this.#waiters.length > 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, IDLE_SNAPSHOT_DELAY_MS);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#wake = undefined;
+  }
+
+  /** From now on, never hold a snapshot back (the process is shutting down and waits for its last snapshot). */
+  stopHolding(): void {
+    this.#stopping = true;
+    this.#wake?.();
   }
 
   recordCompleted(): void {
+    this.#activity = false;
     this.#completed += 1;
     const due = this.#waiters.filter((waiter) => waiter.until <= this.#completed);
     this.#waiters = this.#waiters.filter((waiter) => waiter.until > this.#completed);
@@ -61,11 +100,15 @@ export function makeSnapshotsAtomic(snapshotPath: string): void {
       const callback = typeof last === 'function' ? (last as (error?: unknown) => void) : undefined;
       const rest = callback === undefined ? args : args.slice(0, -1);
       return end(...rest, (error?: unknown) => {
-        if (error === undefined || error === null) {
-          fs.renameSync(temporaryPath, snapshotPath);
-          ledger.recordCompleted();
+        if (error !== undefined && error !== null) {
+          callback?.(error);
+          return;
         }
-        callback?.(error);
+        fs.renameSync(temporaryPath, snapshotPath);
+        void ledger.untilBusy().then(() => {
+          ledger.recordCompleted();
+          callback?.();
+        });
       });
     }) as fs.WriteStream['end'];
     return stream;
@@ -76,6 +119,7 @@ export function makeSnapshotsAtomic(snapshotPath: string): void {
 /** Holds every write to the sockets `server` accepts until the data it acknowledges is in a snapshot. */
 export function holdResponsesUntilDurable(server: Server): void {
   server.on('connection', (socket: Socket) => {
+    socket.on('data', () => ledger.recordActivity());
     const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
     let queue: Promise<void> = Promise.resolve();
     socket.write = ((...args: unknown[]) => {
@@ -92,4 +136,9 @@ export function holdResponsesUntilDurable(server: Server): void {
       return true;
     }) as Socket['write'];
   });
+}
+
+/** Lets a held-back snapshot complete now (before a graceful shutdown, which waits for the snapshot loop). */
+export function stopHoldingSnapshots(): void {
+  ledger.stopHolding();
 }

@@ -27,6 +27,8 @@ const KINESIS_START_ATTEMPTS = 3;
 export async function startKinesisEmulator(
   options: EmulatorLaunchOptions & {
     readonly persistPath: string | undefined;
+    /** Milliseconds between two snapshots when persisting. */
+    readonly snapshotIntervalMs: number;
     /** Ports to try first (a restarted emulator keeps its predecessor's, so its endpoint stays valid). */
     readonly preferredPorts?: Readonly<Record<string, number>>;
   },
@@ -51,6 +53,7 @@ export async function startKinesisEmulator(
           region: options.region,
           accountId: LOCAL_ACCOUNT_ID,
           persistPath: options.persistPath,
+          snapshotIntervalMs: options.snapshotIntervalMs,
           verbose: options.verbose,
         }),
         startTimeoutMs: options.startTimeoutMs,

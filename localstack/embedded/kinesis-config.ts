@@ -12,15 +12,18 @@ export interface KinesisEmulatorConfig {
   readonly accountId: string;
   /** Directory to persist the snapshot to; in memory only when absent. */
   readonly persistPath: string | undefined;
+  /** Milliseconds between two snapshots when persisting (see {@link DEFAULT_KINESIS_SNAPSHOT_INTERVAL_MS}). */
+  readonly snapshotIntervalMs: number;
   /** Log at INFO instead of ERROR. */
   readonly verbose: boolean;
 }
 
 /**
  * How often kinesis-local writes its snapshot when persisting. Every response waits for the second snapshot
- * after it (durable acknowledgements), so this bounds the added latency (~2-3 intervals per call).
+ * after it (durable acknowledgements), so a call takes ~2-3 intervals longer; each snapshot serializes the
+ * whole stream, so a shorter interval costs CPU in proportion to the data held.
  */
-export const KINESIS_PERSIST_INTERVAL_MS = 100;
+export const DEFAULT_KINESIS_SNAPSHOT_INTERVAL_MS = 250;
 
 /** kinesis-local's duration settings, all zero so streams, consumers and reshards are immediate. */
 const INSTANT_DURATIONS = [
@@ -54,7 +57,7 @@ export function kinesisEnvironment(config: KinesisEmulatorConfig): Record<string
       ? {}
       : {
           PERSIST_PATH: config.persistPath,
-          PERSIST_INTERVAL: `${KINESIS_PERSIST_INTERVAL_MS}ms`,
+          PERSIST_INTERVAL: `${config.snapshotIntervalMs}ms`,
           SPARKLESS_DURABLE_ACKS: 'true',
         }),
     LOG_LEVEL: config.verbose ? 'INFO' : 'ERROR',

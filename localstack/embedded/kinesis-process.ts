@@ -10,7 +10,7 @@
 import { Server } from 'node:net';
 import { join } from 'node:path';
 import { LOOPBACK_HOST } from './constants.js';
-import { holdResponsesUntilDurable, makeSnapshotsAtomic } from './durable-acks.js';
+import { holdResponsesUntilDurable, makeSnapshotsAtomic, stopHoldingSnapshots } from './durable-acks.js';
 import { isStopMessage, sendToParent } from './ipc.js';
 import { ORPHAN_GRACE_MS, watchOwner } from './owner-watch.js';
 import { identify } from './process-liveness.js';
@@ -71,6 +71,7 @@ function loopbackListen(this: Server, ...args: unknown[]): Server {
 Server.prototype.listen = loopbackListen as typeof originalListen;
 
 function requestGracefulExit(): void {
+  stopHoldingSnapshots();
   process.kill(process.pid, 'SIGTERM');
 }
 process.on('message', (message: unknown) => {

@@ -28,6 +28,7 @@ async function startEmulators(options: ResolvedStackOptions, dataDir: StackDataD
     startKinesisEmulator({
       ...launch,
       persistPath: dataDir.persistent ? dataDir.kinesis : undefined,
+      snapshotIntervalMs: options.kinesisSnapshotIntervalMs,
       ...(previous === undefined ? {} : { preferredPorts: previous.ports }),
     });
   const startHost = () =>
