@@ -121,20 +121,33 @@ export function holdResponsesUntilDurable(server: Server): void {
   server.on('connection', (socket: Socket) => {
     socket.on('data', () => ledger.recordActivity());
     const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    const end = socket.end.bind(socket) as (...args: unknown[]) => Socket;
     let queue: Promise<void> = Promise.resolve();
-    socket.write = ((...args: unknown[]) => {
+    /** Runs `send` after everything queued before it, once the snapshots it needs completed (if it carries data). */
+    const enqueue = (carriesData: boolean, send: () => void): void => {
       const until = ledger.completed + SNAPSHOTS_PER_ACK;
       queue = queue.then(
         () =>
           new Promise<void>((resolve) => {
-            ledger.whenCompleted(until, () => {
-              if (!socket.destroyed) write(...args);
+            const go = (): void => {
+              if (!socket.destroyed) send();
               resolve();
-            });
+            };
+            if (carriesData) ledger.whenCompleted(until, go);
+            else go();
           }),
       );
+    };
+    socket.write = ((...args: unknown[]) => {
+      enqueue(true, () => write(...args));
       return true;
     }) as Socket['write'];
+    // end(data) writes without going through write(), and end() must not overtake held writes.
+    socket.end = ((...args: unknown[]) => {
+      const [first] = args;
+      enqueue(first !== undefined && typeof first !== 'function', () => end(...args));
+      return socket;
+    }) as Socket['end'];
   });
 }
 

@@ -56,6 +56,14 @@ export function watchOwner(onOwnerGone: () => void, options: WatchOwnerOptions =
   const owners = options.owners ?? launcherChain();
   const initialParent = process.ppid;
   let fired = false;
+  const timer = setInterval(() => {
+    if (process.ppid !== initialParent || owners.some((owner) => !isRunning(owner))) fire();
+  }, options.pollIntervalMs ?? OWNER_POLL_INTERVAL_MS);
+  timer.unref();
+  const stop = (): void => {
+    clearInterval(timer);
+    if (options.ipc) process.off('disconnect', fire);
+  };
   const fire = (): void => {
     if (fired) return;
     fired = true;
@@ -66,14 +74,6 @@ export function watchOwner(onOwnerGone: () => void, options: WatchOwnerOptions =
     }
     onOwnerGone();
   };
-  const timer = setInterval(() => {
-    if (process.ppid !== initialParent || owners.some((owner) => !isRunning(owner))) fire();
-  }, options.pollIntervalMs ?? OWNER_POLL_INTERVAL_MS);
-  timer.unref();
   if (options.ipc) process.once('disconnect', fire);
-  const stop = (): void => {
-    clearInterval(timer);
-    if (options.ipc) process.off('disconnect', fire);
-  };
   return stop;
 }
