@@ -12,6 +12,7 @@ import {
   LocalStackError,
   startEmbeddedStack,
 } from './embedded/index.js';
+import { watchOwner } from './embedded/owner-watch.js';
 
 const USAGE = `Usage: npm run localstack -- [--port ${DEFAULT_PORT}] [--data-dir ${DEFAULT_DATA_DIR}] [--region ${DEFAULT_REGION}] [--ephemeral] [--verbose]`;
 
@@ -90,6 +91,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // `npm run localstack` does not pass SIGTERM on: stop when npm (or the parent) is gone.
+  watchOwner(() => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

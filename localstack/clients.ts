@@ -24,6 +24,13 @@ export interface AwsClientsConfig {
    * @default `AWS_REGION` / `AWS_DEFAULT_REGION`; `us-east-1` for a local endpoint; otherwise the SDK's region chain
    */
   readonly region?: string;
+  /**
+   * SDK retry settings for all three clients, e.g. the deployed handler's `HANDLER_SDK_RETRY`
+   * (`{ maxAttempts: 8, retryMode: 'adaptive' }`).
+   *
+   * @default the SDK's (3 attempts, standard mode)
+   */
+  readonly retry?: { readonly maxAttempts: number; readonly retryMode: 'standard' | 'adaptive' };
 }
 
 /** The clients {@link createAwsClients} returns. */
@@ -112,11 +119,14 @@ export function createAwsClients(config: AwsClientsConfig = {}): AwsClients {
   const region = config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const settingsFor = (service: ServiceEnvName) => {
     const endpoint = endpointFor(service, config);
-    return endpoint === undefined
-      ? region === undefined
-        ? {}
-        : { region }
-      : emulatorSettings(endpoint, region);
+    return {
+      ...(endpoint === undefined
+        ? region === undefined
+          ? {}
+          : { region }
+        : emulatorSettings(endpoint, region)),
+      ...config.retry,
+    };
   };
   const s3Endpoint = endpointFor('S3', config);
   return {

@@ -1,4 +1,5 @@
 import { describeError, InvalidConfigurationError } from '../lib/core';
+import { watchOwner } from './embedded/owner-watch';
 import { parseMainOptions } from './main/options';
 import { runProgramJob } from './main/program-job';
 import { runWordCountJob } from './main/word-count-job';
@@ -15,8 +16,19 @@ async function main(): Promise<void> {
     return;
   }
   const options = parseMainOptions(args, process.stdin.isTTY === true);
+  // Following, the first SIGINT/SIGTERM stops gracefully (drain, count, verify, stop the stack); so does the end
+  // of the npm process or the parent (npm does not pass SIGTERM on). Otherwise a signal ends the run at once:
+  // the emulators flush their data and exit when their owner is gone.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!options.follow) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  watchOwner(() => onSignal('SIGTERM'));
   if (name === 'stateful-word-count') {
-    process.exitCode = await runWordCountJob(options, (line) => console.log(line));
+    process.exitCode = await runWordCountJob(options, (line) => console.log(line), stop.signal);
     return;
   }
   const program = PROGRAMS.find((candidate) => candidate.name === name);

@@ -80,7 +80,8 @@ describe('End to end: failure policies on the embedded local stack', () => {
       metrics,
       failurePolicy,
       retryAttempts: RETRY_ATTEMPTS,
-      mapping: { batchSize: 10 },
+      // Lambda's backoff (1 s doubling to 60 s) scaled down, so the outage lasts seconds, not minutes
+      mapping: { batchSize: 10, retryBackoffInitialMs: 20, retryBackoffMaxMs: 100 },
       ...(wrapHandler === undefined ? {} : { wrapHandler }),
     });
   }

@@ -1,5 +1,5 @@
 export type { HandlerClients } from './default-clients';
-export { createDefaultClients } from './default-clients';
+export { createDefaultClients, HANDLER_SDK_RETRY } from './default-clients';
 export type { HandlerConfig } from './environment';
 export { EnvVar, readHandlerConfig } from './environment';
 export type { ObjectFailure } from './errors';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_DATA_DIR } from './constants.js';
 import { LocalStackError, LocalStackErrorCode } from './errors.js';
+import { identify, isRunning, type ProcessIdentity } from './process-liveness.js';
 
 /** The directories the emulators use, and how to release them. */
 export interface StackDataDir {
@@ -32,32 +33,41 @@ export interface PrepareDataDirInput {
 
 const LOCK_FILE = 'stack.lock';
 
-function isProcessAlive(pid: number): boolean {
+/** Who holds a lock: written as JSON `{ pid, startTime }`; older locks hold the bare pid. */
+function parseLock(text: string): ProcessIdentity | undefined {
+  const trimmed = text.trim();
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const parsed: unknown = JSON.parse(trimmed);
+    if (typeof parsed === 'number')
+      return Number.isInteger(parsed) && parsed > 0 ? { pid: parsed, startTime: undefined } : undefined;
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const { pid, startTime } = parsed as { pid?: unknown; startTime?: unknown };
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
+    return { pid, startTime: typeof startTime === 'string' ? startTime : undefined };
+  } catch {
+    return undefined;
   }
 }
 
 /**
  * Claims a persistent directory for this process: two stacks on one directory would overwrite
- * each other's Kinesis snapshot. A lock left by a process that died is taken over.
+ * each other's Kinesis snapshot. The lock names the owner's pid and start time; a lock whose owner
+ * is gone (dead, a zombie, or its pid reused by another process) is taken over.
  */
 async function lock(root: string): Promise<string> {
   const path = join(root, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
+      await writeFile(path, JSON.stringify(identify(process.pid)), { flag: 'wx' });
       return path;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(owner) && owner > 0 && isProcessAlive(owner)) {
+      const owner = parseLock(await readFile(path, 'utf8').catch(() => ''));
+      if (owner !== undefined && isRunning(owner)) {
         throw new LocalStackError(
           LocalStackErrorCode.dataDirInUse,
-          `data directory ${root} is used by another running stack (pid ${owner}); stop it or choose another dataDir`,
+          `data directory ${root} is used by another running stack (pid ${owner.pid}); stop that stack ` +
+            `(Ctrl-C in its terminal, or kill ${owner.pid}), or choose another data directory (--data-dir / dataDir)`,
         );
       }
       await rm(path, { force: true });

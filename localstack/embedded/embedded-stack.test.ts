@@ -421,6 +421,15 @@ describe('Function: startEmbeddedStack', () => {
       });
     });
 
+    it('rejects a Kinesis snapshot interval below 10 ms, echoing it', async () => {
+      await expect(startEmbeddedStack({ port: 0, kinesisSnapshotIntervalMs: 5 })).rejects.toMatchObject({
+        code: LocalStackErrorCode.invalidOptions,
+        message: expect.stringContaining(
+          'kinesisSnapshotIntervalMs must be an integer number of milliseconds >= 10 (given 5)',
+        ),
+      });
+    });
+
     it('rejects a dataDir combined with persist: false', async () => {
       await expect(startEmbeddedStack({ persist: false, dataDir: '/tmp/x' })).rejects.toMatchObject({
         code: LocalStackErrorCode.invalidOptions,

@@ -10,6 +10,8 @@ import { createServer, type Server } from 'node:http';
 import { LOOPBACK_HOST } from './constants.js';
 import { parseEmulatorHostConfig } from './host-config.js';
 import { isStopMessage, sendToParent } from './ipc.js';
+import { ORPHAN_GRACE_MS, watchOwner } from './owner-watch.js';
+import { identify } from './process-liveness.js';
 import { accessKeyIdOf } from './s3-access-keys.js';
 import { loadDynalite, loadS3rver, loadS3rverAccounts } from './vendor.js';
 
@@ -74,7 +76,11 @@ async function main(): Promise<void> {
   process.on('message', (message: unknown) => {
     if (isStopMessage(message)) void shutdown();
   });
-  process.on('disconnect', () => void shutdown());
+  watchOwner(() => void shutdown(), {
+    owners: [identify(process.ppid)],
+    ipc: true,
+    graceMs: ORPHAN_GRACE_MS,
+  });
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
   process.stdout.on('error', () => undefined);

@@ -32,6 +32,10 @@ export interface EmulatorProcess {
   readonly name: string;
   /** Ports the process reported when ready. */
   readonly ports: Readonly<Record<string, number>>;
+  /** The process id. */
+  readonly pid: number;
+  /** Resolves when the process has exited (after `stop()`, or on its own: a crash), with how it ended. */
+  readonly exited: Promise<string>;
   /** False once the process has exited. */
   isRunning(): boolean;
   /**
@@ -155,10 +159,10 @@ export async function spawnEmulatorProcess(spec: EmulatorProcessSpec): Promise<E
   const tail = new OutputTail();
   forwardOutput(child, spec, tail);
   let exited = child.exitCode !== null || child.signalCode !== null;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+  const exit = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
       exited = true;
-      resolve();
+      resolve(describeExit(code, signal));
     });
   });
   child.once('error', () => undefined);
@@ -199,6 +203,8 @@ export async function spawnEmulatorProcess(spec: EmulatorProcessSpec): Promise<E
   return {
     name: spec.name,
     ports,
+    pid: child.pid ?? 0,
+    exited: exit,
     isRunning: () => !exited,
     stop: () => {
       stopping ??= stop();

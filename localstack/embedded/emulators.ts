@@ -25,10 +25,20 @@ const KINESIS_START_ATTEMPTS = 3;
  * which the endpoint uses, and the TLS one it always opens). Ports reported as `plain` and `tls`.
  */
 export async function startKinesisEmulator(
-  options: EmulatorLaunchOptions & { readonly persistPath: string | undefined },
+  options: EmulatorLaunchOptions & {
+    readonly persistPath: string | undefined;
+    /** Milliseconds between two snapshots when persisting. */
+    readonly snapshotIntervalMs: number;
+    /** Ports to try first (a restarted emulator keeps its predecessor's, so its endpoint stays valid). */
+    readonly preferredPorts?: Readonly<Record<string, number>>;
+  },
 ): Promise<EmulatorProcess> {
   for (let attempt = 1; ; attempt++) {
-    const [plainPort, tlsPort] = await findFreePorts(2);
+    const preferred = attempt === 1 ? options.preferredPorts : undefined;
+    const [plainPort, tlsPort] =
+      preferred?.plain !== undefined && preferred.tls !== undefined
+        ? [preferred.plain, preferred.tls]
+        : await findFreePorts(2);
     if (plainPort === undefined || tlsPort === undefined)
       throw new Error('findFreePorts returned too few ports');
     try {
@@ -43,6 +53,7 @@ export async function startKinesisEmulator(
           region: options.region,
           accountId: LOCAL_ACCOUNT_ID,
           persistPath: options.persistPath,
+          snapshotIntervalMs: options.snapshotIntervalMs,
           verbose: options.verbose,
         }),
         startTimeoutMs: options.startTimeoutMs,

@@ -12,9 +12,18 @@ export interface KinesisEmulatorConfig {
   readonly accountId: string;
   /** Directory to persist the snapshot to; in memory only when absent. */
   readonly persistPath: string | undefined;
+  /** Milliseconds between two snapshots when persisting (see {@link DEFAULT_KINESIS_SNAPSHOT_INTERVAL_MS}). */
+  readonly snapshotIntervalMs: number;
   /** Log at INFO instead of ERROR. */
   readonly verbose: boolean;
 }
+
+/**
+ * How often kinesis-local writes its snapshot when persisting. Every response waits for the second snapshot
+ * after it (durable acknowledgements), so a call takes ~2-3 intervals longer; each snapshot serializes the
+ * whole stream, so a shorter interval costs CPU in proportion to the data held.
+ */
+export const DEFAULT_KINESIS_SNAPSHOT_INTERVAL_MS = 250;
 
 /** kinesis-local's duration settings, all zero so streams, consumers and reshards are immediate. */
 const INSTANT_DURATIONS = [
@@ -44,7 +53,13 @@ export function kinesisEnvironment(config: KinesisEmulatorConfig): Record<string
     ...Object.fromEntries(INSTANT_DURATIONS.map((name) => [name, '0ms'])),
     SHOULD_PERSIST_DATA: String(config.persistPath !== undefined),
     LOAD_DATA_IF_EXISTS: String(config.persistPath !== undefined),
-    ...(config.persistPath === undefined ? {} : { PERSIST_PATH: config.persistPath }),
+    ...(config.persistPath === undefined
+      ? {}
+      : {
+          PERSIST_PATH: config.persistPath,
+          PERSIST_INTERVAL: `${config.snapshotIntervalMs}ms`,
+          SPARKLESS_DURABLE_ACKS: 'true',
+        }),
     LOG_LEVEL: config.verbose ? 'INFO' : 'ERROR',
     ROOT_LOG_LEVEL: 'ERROR',
   };

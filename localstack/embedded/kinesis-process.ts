@@ -4,11 +4,16 @@
  * Runs kinesis-local in this process after patching `net.Server#listen` so that it binds 127.0.0.1
  * (kinesis-local has no host option and binds every interface), reports its two ports to the parent
  * once both listen, and turns a stop request or the parent's death into SIGTERM, on which
- * kinesis-local shuts down gracefully and writes its snapshot.
+ * kinesis-local shuts down gracefully and writes its snapshot (or, if that hangs after the parent's
+ * death, exits hard: an orphan must not keep the ports and the data directory).
  */
 import { Server } from 'node:net';
+import { join } from 'node:path';
 import { LOOPBACK_HOST } from './constants.js';
+import { holdResponsesUntilDurable, makeSnapshotsAtomic, stopHoldingSnapshots } from './durable-acks.js';
 import { isStopMessage, sendToParent } from './ipc.js';
+import { ORPHAN_GRACE_MS, watchOwner } from './owner-watch.js';
+import { identify } from './process-liveness.js';
 import { runKinesisLocal } from './vendor.js';
 
 const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '']);
@@ -49,20 +54,31 @@ function recordListening(server: Server): void {
   void sendToParent({ type: 'ready', ports: { plain: plainPort, tls: tlsPort } });
 }
 
+/** With persistence, acknowledge nothing that is not on disk (see durable-acks.ts). */
+const durableAcks = process.env.SPARKLESS_DURABLE_ACKS === 'true' && process.env.PERSIST_PATH !== undefined;
+if (durableAcks) {
+  makeSnapshotsAtomic(
+    join(process.env.PERSIST_PATH ?? '', process.env.PERSIST_FILE_NAME ?? 'kinesis-data.json'),
+  );
+}
+
 const originalListen = Server.prototype.listen;
 function loopbackListen(this: Server, ...args: unknown[]): Server {
   this.once('listening', () => recordListening(this));
+  if (durableAcks) holdResponsesUntilDurable(this);
   return Reflect.apply(originalListen, this, toLoopback(args));
 }
 Server.prototype.listen = loopbackListen as typeof originalListen;
 
 function requestGracefulExit(): void {
+  stopHoldingSnapshots();
   process.kill(process.pid, 'SIGTERM');
 }
 process.on('message', (message: unknown) => {
   if (isStopMessage(message)) requestGracefulExit();
 });
-process.on('disconnect', requestGracefulExit);
+// The stack's owner died (IPC closed, or this process was re-parented): flush and exit, hard after a grace period.
+watchOwner(requestGracefulExit, { owners: [identify(process.ppid)], ipc: true, graceMs: ORPHAN_GRACE_MS });
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
 

@@ -1,5 +1,6 @@
 import { DEFAULT_PORT, DEFAULT_REGION, DEFAULT_START_TIMEOUT_MS } from './constants.js';
 import { LocalStackError, LocalStackErrorCode } from './errors.js';
+import { DEFAULT_KINESIS_SNAPSHOT_INTERVAL_MS } from './kinesis-config.js';
 import type { EmbeddedStackOptions } from './types.js';
 
 /** {@link EmbeddedStackOptions} with defaults applied and values validated. */
@@ -16,6 +17,10 @@ export interface ResolvedStackOptions {
   readonly startTimeoutMs: number;
   /** Forward emulator logs. */
   readonly verbose: boolean;
+  /** Kinesis snapshot interval when persisting. */
+  readonly kinesisSnapshotIntervalMs: number;
+  /** Event lines (emulator restarts). */
+  readonly log: (line: string) => void;
 }
 
 function invalid(message: string): LocalStackError {
@@ -49,12 +54,20 @@ export function resolveStackOptions(options: EmbeddedStackOptions): ResolvedStac
   if (!Number.isFinite(startTimeoutMs) || startTimeoutMs <= 0) {
     throw invalid(`startTimeoutMs must be a positive number of milliseconds (given ${startTimeoutMs})`);
   }
+  const kinesisSnapshotIntervalMs = options.kinesisSnapshotIntervalMs ?? DEFAULT_KINESIS_SNAPSHOT_INTERVAL_MS;
+  if (!Number.isInteger(kinesisSnapshotIntervalMs) || kinesisSnapshotIntervalMs < 10) {
+    throw invalid(
+      `kinesisSnapshotIntervalMs must be an integer number of milliseconds >= 10 (given ${kinesisSnapshotIntervalMs})`,
+    );
+  }
   return {
     port,
+    kinesisSnapshotIntervalMs,
     persist,
     dataDir: options.dataDir,
     region,
     startTimeoutMs,
     verbose: options.verbose ?? false,
+    log: options.log ?? ((line) => process.stderr.write(`[localstack] ${line}\n`)),
   };
 }

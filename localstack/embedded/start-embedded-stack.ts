@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { EMULATOR_ENGINES, LOOPBACK_HOST } from './constants.js';
+import { EMULATOR_ENGINES, type EmulatedService, LOOPBACK_HOST } from './constants.js';
 import { prepareDataDir, type StackDataDir } from './data-dir.js';
 import type { EmulatorProcess } from './emulator-process.js';
+import { type SupervisedEmulator, superviseEmulator } from './supervised-emulator.js';
 import { startDynamoDbAndS3Emulator, startKinesisEmulator } from './emulators.js';
 import { EmulatorStopError } from './errors.js';
 import { type Gateway, startGateway, type UpstreamPorts } from './gateway.js';
@@ -9,20 +10,32 @@ import { healthReport } from './health.js';
 import { type ResolvedStackOptions, resolveStackOptions } from './options.js';
 import type { EmbeddedStack, EmbeddedStackOptions } from './types.js';
 
-function requirePort(emulator: EmulatorProcess, name: string): number {
-  const port = emulator.ports[name];
+function requirePort(emulator: SupervisedEmulator, name: string): number {
+  const port = emulator.ports()[name];
   if (port === undefined) throw new Error(`${emulator.name} emulator reported no ${name} port`);
   return port;
 }
 
-async function startEmulators(
-  options: ResolvedStackOptions,
-  dataDir: StackDataDir,
-): Promise<{ readonly kinesis: EmulatorProcess; readonly host: EmulatorProcess }> {
+/** Both emulator processes, each restarted with its data directory if it exits unexpectedly. */
+interface Emulators {
+  readonly kinesis: SupervisedEmulator;
+  readonly host: SupervisedEmulator;
+}
+
+async function startEmulators(options: ResolvedStackOptions, dataDir: StackDataDir): Promise<Emulators> {
   const launch = { region: options.region, startTimeoutMs: options.startTimeoutMs, verbose: options.verbose };
+  const startKinesis = (previous: EmulatorProcess | undefined) =>
+    startKinesisEmulator({
+      ...launch,
+      persistPath: dataDir.persistent ? dataDir.kinesis : undefined,
+      snapshotIntervalMs: options.kinesisSnapshotIntervalMs,
+      ...(previous === undefined ? {} : { preferredPorts: previous.ports }),
+    });
+  const startHost = () =>
+    startDynamoDbAndS3Emulator({ ...launch, dynamodbPath: dataDir.dynamodb, s3Directory: dataDir.s3 });
   const [kinesis, host] = await Promise.allSettled([
-    startKinesisEmulator({ ...launch, persistPath: dataDir.persistent ? dataDir.kinesis : undefined }),
-    startDynamoDbAndS3Emulator({ ...launch, dynamodbPath: dataDir.dynamodb, s3Directory: dataDir.s3 }),
+    superviseEmulator(startKinesis, options.log),
+    superviseEmulator(startHost, options.log),
   ]);
   if (kinesis.status === 'fulfilled' && host.status === 'fulfilled') {
     return { kinesis: kinesis.value, host: host.value };
@@ -39,7 +52,9 @@ async function startEmulators(
  * Starts Kinesis (kinesis-local), DynamoDB (dynalite) and S3 (s3rver) emulators on free loopback
  * ports, behind one LocalStack-style endpoint on 127.0.0.1 that routes by `X-Amz-Target`
  * and answers `GET /_localstack/health`. The emulators run in child processes (so the caller
- * needs no node flags), which exit with the caller.
+ * needs no node flags), which exit with the caller and are restarted with their data directory
+ * when they exit unexpectedly. With a persistent data directory Kinesis acknowledges nothing that
+ * is not on disk, so a crash at any moment loses no acknowledged put.
  *
  * @example
  * ```ts
@@ -55,11 +70,11 @@ async function startEmulators(
 export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Promise<EmbeddedStack> {
   const startedAt = performance.now();
   const resolved = resolveStackOptions(options);
-  let emulators: { readonly kinesis: EmulatorProcess; readonly host: EmulatorProcess } | undefined;
-  let upstreams: UpstreamPorts | undefined;
+  let emulators: Emulators | undefined;
+  let upstreams: (() => UpstreamPorts) | undefined;
   const gateway: Gateway = await startGateway({
     port: resolved.port,
-    upstreams: () => upstreams,
+    upstreams: () => upstreams?.(),
     health: () =>
       healthReport(resolved.region, {
         kinesis: emulators?.kinesis.isRunning() ?? false,
@@ -75,12 +90,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
       dataDir: resolved.dataDir,
       cwd: process.cwd(),
     });
-    emulators = await startEmulators(resolved, dataDir);
-    upstreams = {
-      kinesis: requirePort(emulators.kinesis, 'plain'),
-      dynamodb: requirePort(emulators.host, 'dynamodb'),
-      s3: requirePort(emulators.host, 's3'),
-    };
+    const started = await startEmulators(resolved, dataDir);
+    emulators = started;
+    upstreams = () => ({
+      kinesis: requirePort(started.kinesis, 'plain'),
+      dynamodb: requirePort(started.host, 'dynamodb'),
+      s3: requirePort(started.host, 's3'),
+    });
   } catch (error) {
     await gateway.close();
     await dataDir?.release();
@@ -90,6 +106,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
   const running = emulators;
   const data = dataDir;
   const ports = upstreams;
+  const service = (name: EmulatedService, port: () => number) => ({
+    get endpoint() {
+      return local(port());
+    },
+    engine: EMULATOR_ENGINES[name],
+  });
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     await gateway.close();
@@ -105,10 +127,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
     dataDir: data.root,
     persistent: data.persistent,
     services: {
-      kinesis: { endpoint: local(ports.kinesis), engine: EMULATOR_ENGINES.kinesis },
-      dynamodb: { endpoint: local(ports.dynamodb), engine: EMULATOR_ENGINES.dynamodb },
-      s3: { endpoint: local(ports.s3), engine: EMULATOR_ENGINES.s3 },
+      kinesis: service('kinesis', () => ports().kinesis),
+      dynamodb: service('dynamodb', () => ports().dynamodb),
+      s3: service('s3', () => ports().s3),
     },
+    emulatorRestarts: () => running.kinesis.restarts() + running.host.restarts(),
     startupMs: Math.round(performance.now() - startedAt),
     stop: () => {
       stopping ??= stop();

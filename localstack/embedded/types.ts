@@ -43,6 +43,23 @@ export interface EmbeddedStackOptions {
    * @default false
    */
   readonly verbose?: boolean;
+  /**
+   * With a persistent data directory, milliseconds between two snapshots of the Kinesis emulator. Kinesis
+   * acknowledges a call only once a snapshot holds it (so a crash never loses an acknowledged put), which adds
+   * ~2-3 intervals to every Kinesis call; each snapshot serializes every stream, so a shorter interval costs
+   * CPU in proportion to the data held while requests come in (an idle emulator pauses its snapshots for up to
+   * 5 s). Measured at 250 ms: 10,000 records put in 500-record calls in ~30-35 s (21 s without persistence);
+   * idle with those 2.5 MB, ~4% of a core.
+   *
+   * @default 250
+   */
+  readonly kinesisSnapshotIntervalMs?: number;
+  /**
+   * Where the stack reports events worth a line: an emulator process that exited unexpectedly and was restarted.
+   *
+   * @default a `[localstack] …` line on stderr
+   */
+  readonly log?: (line: string) => void;
 }
 
 /** Where one emulator listens, for tools that want to bypass the shared endpoint. */
@@ -63,10 +80,12 @@ export interface EmbeddedStack {
   readonly dataDir: string;
   /** Whether data survives `stop()`. */
   readonly persistent: boolean;
-  /** The emulators behind the endpoint. */
+  /** The emulators behind the endpoint (a restarted emulator may listen on other ports). */
   readonly services: Readonly<Record<EmulatedService, EmulatorEndpoint>>;
   /** Wall-clock milliseconds from the call to the stack being ready. */
   readonly startupMs: number;
+  /** How many times an emulator process exited unexpectedly and was restarted. */
+  emulatorRestarts(): number;
   /**
    * Stops the endpoint and every emulator process (gracefully, so persisted data is flushed),
    * releases all ports and deletes the temporary data directory when not persisting.

@@ -36,6 +36,8 @@ export interface ResolvedConfig {
   readonly onFailure: OnFailureDestination | undefined;
   readonly checkpointStore: CheckpointStore;
   readonly pollIntervalMs: number;
+  readonly retryBackoffInitialMs: number;
+  readonly retryBackoffMaxMs: number;
   readonly shardDiscoveryIntervalMs: number;
   readonly clock: Clock;
   readonly onError: ((error: unknown) => void) | undefined;
@@ -95,6 +97,21 @@ export function resolveConfig(props: KinesisEventSourceMappingProps): ResolvedCo
     EsmLimits.functionTimeoutMs,
   );
   const pollIntervalMs = nonNegative('pollIntervalMs', props.pollIntervalMs ?? EsmDefaults.pollIntervalMs);
+  const retryBackoffInitialMs = nonNegative(
+    'retryBackoffInitialMs',
+    props.retryBackoffInitialMs ?? EsmDefaults.retryBackoffInitialMs,
+  );
+  const retryBackoffMaxMs = nonNegative(
+    'retryBackoffMaxMs',
+    props.retryBackoffMaxMs ?? Math.max(EsmDefaults.retryBackoffMaxMs, retryBackoffInitialMs),
+  );
+  if (retryBackoffMaxMs < retryBackoffInitialMs) {
+    throw new InvalidEventSourceMappingConfigError(
+      'retryBackoffMaxMs',
+      retryBackoffMaxMs,
+      `must be at least retryBackoffInitialMs (${retryBackoffInitialMs})`,
+    );
+  }
   const shardDiscoveryIntervalMs = nonNegative(
     'shardDiscoveryIntervalMs',
     props.shardDiscoveryIntervalMs ?? EsmDefaults.shardDiscoveryIntervalMs,
@@ -148,10 +165,18 @@ export function resolveConfig(props: KinesisEventSourceMappingProps): ResolvedCo
     onFailure: props.onFailure,
     checkpointStore: props.checkpointStore ?? new InMemoryCheckpointStore(),
     pollIntervalMs,
+    retryBackoffInitialMs,
+    retryBackoffMaxMs,
     shardDiscoveryIntervalMs,
     clock: props.clock ?? systemClock,
     onError: props.onError,
   };
+}
+
+/** The wait before retry number `failures` (1-based) of a shard: the initial wait, doubled per failure, capped. */
+export function retryBackoffMs(config: ResolvedConfig, failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(config.retryBackoffInitialMs * 2 ** Math.min(failures - 1, 30), config.retryBackoffMaxMs);
 }
 
 function parseStreamArn(arn: string, streamName: string): { region: string; accountId: string } {

@@ -9,6 +9,8 @@ export const EsmDefaults = {
   maximumRecordAgeInSeconds: -1,
   functionTimeoutMs: 30_000,
   pollIntervalMs: 200,
+  retryBackoffInitialMs: 1_000,
+  retryBackoffMaxMs: 60_000,
   shardDiscoveryIntervalMs: 5_000,
   accountId: '000000000000',
   region: 'us-east-1',

@@ -8,6 +8,8 @@ export const EventSourceMappingErrorCode = {
   CheckpointStore: 'ESM_CHECKPOINT_STORE_FAILED',
   FunctionTimeout: 'ESM_FUNCTION_TIMEOUT',
   IdleWaitExceeded: 'ESM_IDLE_WAIT_EXCEEDED',
+  ShardPoll: 'ESM_SHARD_POLL_FAILED',
+  CheckpointNotInStream: 'ESM_CHECKPOINT_NOT_IN_STREAM',
 } as const;
 export type EventSourceMappingErrorCode =
   (typeof EventSourceMappingErrorCode)[keyof typeof EventSourceMappingErrorCode];
@@ -108,6 +110,60 @@ export class IdleWaitExceededError extends EventSourceMappingError {
     this.name = 'IdleWaitExceededError';
     this.polls = polls;
   }
+}
+
+/**
+ * One shard's step (or the shard listing) failed: a Kinesis read, the on-failure destination or the checkpoint
+ * store. The shard keeps its batch and retries after `retryInMs`; the other shards go on. The message is one line:
+ * `shardId-000000000001: GetRecords for shardId-000000000001 failed: …; retrying in 4 s`.
+ */
+export class ShardPollError extends EventSourceMappingError {
+  /** The failed shard; `undefined` when ListShards failed. */
+  readonly shardId: string | undefined;
+  /** The wait before the next attempt. */
+  readonly retryInMs: number;
+
+  constructor(shardId: string | undefined, retryInMs: number, cause: unknown) {
+    const where = shardId ?? 'shard listing';
+    const reason = cause instanceof EventSourceMappingError ? cause.message : messageOf(cause);
+    super(
+      `${where}: ${reason}; retrying in ${formatDuration(retryInMs)}`,
+      EventSourceMappingErrorCode.ShardPoll,
+      {
+        cause,
+      },
+    );
+    this.name = 'ShardPollError';
+    this.shardId = shardId;
+    this.retryInMs = retryInMs;
+  }
+}
+
+/**
+ * A warning, reported to `onError`: the shard's checkpoint names a sequence number the stream no longer holds
+ * (kinesis-local answers `ResourceNotFoundException`), e.g. because an emulator crashed before persisting records
+ * it had acknowledged. The shard resumes at the first record after the checkpoint instead of stalling.
+ */
+export class CheckpointNotInStreamError extends EventSourceMappingError {
+  readonly shardId: string;
+  /** The checkpoint's sequence number. */
+  readonly sequenceNumber: string;
+
+  constructor(shardId: string, sequenceNumber: string, cause: unknown) {
+    super(
+      `${shardId}: checkpoint sequence number ${sequenceNumber} is not in the stream (it lost records it had ` +
+        'acknowledged, e.g. an emulator crashed before persisting them); resuming at the first record after it',
+      EventSourceMappingErrorCode.CheckpointNotInStream,
+      { cause },
+    );
+    this.name = 'CheckpointNotInStreamError';
+    this.shardId = shardId;
+    this.sequenceNumber = sequenceNumber;
+  }
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 function describe(value: unknown): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  CheckpointNotInStreamError,
   DestinationDeliveryError,
   EventSourceMappingErrorCode,
   IdleWaitExceededError,
@@ -14,6 +15,8 @@ import {
   type KinesisInvocationRecord,
   KinesisReadError,
   type OnFailureDetails,
+  type PollResult,
+  ShardPollError,
   StartingPosition,
 } from './index';
 import {
@@ -22,6 +25,7 @@ import {
   FakeKinesisServiceError,
   InMemoryKinesis,
   kinesisRecordFactory,
+  ManualClock,
   payloadsOf,
   recordingHandler,
   TestStream,
@@ -421,27 +425,41 @@ describe('Class: KinesisEventSourceMapping', () => {
       expect(kinesis.commandLog.filter((command) => command === 'ListShards')).toHaveLength(3);
     });
 
-    it('rethrows a failed Kinesis read as KinesisReadError and recovers on the next poll', async () => {
+    it('reports a failed Kinesis read as a ShardPollError naming the shard, and recovers after the backoff', async () => {
       // Prepare
-      const { kinesis } = createTestStream();
+      const { kinesis, clock } = createTestStream();
       kinesisRecordFactory(kinesis, 2);
       kinesis.failNext(
         'GetRecords',
         new FakeKinesisServiceError('ProvisionedThroughputExceededException', 'slow down'),
       );
       const { handler, batches } = recordingHandler();
-      const { esm } = createTestMapping(kinesis, { handler });
+      const reported: unknown[] = [];
+      const { esm } = createTestMapping(kinesis, {
+        handler,
+        clock,
+        retryBackoffInitialMs: 1_000,
+        onError: (error) => reported.push(error),
+      });
 
       // Act
-      const failed = esm.pollOnce();
+      const failed = await esm.pollOnce();
+      const duringBackoff = await esm.pollOnce();
+      clock.advance(1_000);
+      await esm.runUntilIdle({ maxPolls: 10 });
 
       // Assess
-      await expect(failed).rejects.toBeInstanceOf(KinesisReadError);
-      await expect(failed).rejects.toMatchObject({
-        operation: 'GetRecords',
-        code: EventSourceMappingErrorCode.KinesisRead,
-      });
-      await esm.runUntilIdle({ maxPolls: 10 });
+      expect(failed.errors).toHaveLength(1);
+      const [error] = failed.errors;
+      expect(error).toBeInstanceOf(ShardPollError);
+      expect(error).toMatchObject({ shardId: 'shardId-000000000000', retryInMs: 1_000 });
+      expect(error?.cause).toBeInstanceOf(KinesisReadError);
+      expect(error?.message).toBe(
+        'shardId-000000000000: GetRecords for shardId-000000000000 failed: ' +
+          'ProvisionedThroughputExceededException: slow down; retrying in 1 s',
+      );
+      expect(reported).toEqual([error]);
+      expect(duringBackoff).toMatchObject({ recordsFetched: 0, invocations: 0, errors: [] });
       expect(batches).toEqual([['r-1', 'r-2']]);
       expect(esm.stats.pollErrors).toBe(1);
     });
@@ -910,14 +928,227 @@ describe('Class: KinesisEventSourceMapping', () => {
       });
 
       // Act
-      const rejected = esm.pollOnce();
-      await expect(rejected).rejects.toBeInstanceOf(DestinationDeliveryError);
+      const rejected = await esm.pollOnce();
       await esm.runUntilIdle({ maxPolls: 10 });
 
       // Assess
+      expect(rejected.errors[0]?.cause).toBeInstanceOf(DestinationDeliveryError);
       expect(batches).toEqual([['bad-1'], ['good-1']]);
       expect(accepted).toHaveLength(1);
       expect(esm.stats).toMatchObject({ failuresSentToDestination: 1, pollErrors: 1 });
+    });
+  });
+
+  describe('Checkpoints the stream no longer holds', () => {
+    it('warns and resumes at the first record after a checkpoint the stream lost (instead of stalling)', async () => {
+      // Prepare: the stream kept r-1 and r-2, lost what the checkpoint names, and got r-3 since
+      const clock = new ManualClock();
+      const kinesis = new InMemoryKinesis({ clock, rejectUnknownSequenceNumbers: true });
+      const [shardId = ''] = kinesis.createStream(TestStream.name, 1);
+      const kept = kinesisRecordFactory(kinesis, 2);
+      const lostCheckpoint = (BigInt(kept[1]?.sequenceNumber ?? '0') + 1n).toString();
+      kinesisRecordFactory(kinesis, 1, { prefix: 'new' });
+      const checkpointStore = new InMemoryCheckpointStore();
+      const { handler, batches } = recordingHandler();
+      const warnings: unknown[] = [];
+      const { esm } = createTestMapping(kinesis, {
+        handler,
+        clock,
+        checkpointStore,
+        onError: (error) => warnings.push(error),
+      });
+      await checkpointStore.save(esm.mappingId, shardId, { sequenceNumber: lostCheckpoint, shardEnd: false });
+
+      // Act
+      await esm.runUntilIdle({ maxPolls: 10 });
+
+      // Assess
+      expect(batches).toEqual([['new-1']]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toBeInstanceOf(CheckpointNotInStreamError);
+      expect(warnings[0]).toMatchObject({ shardId, sequenceNumber: lostCheckpoint });
+      expect((warnings[0] as Error).message).toMatch(
+        /^shardId-000000000000: checkpoint sequence number \d+ is not in the stream .*; resuming at the first record after it$/,
+      );
+    });
+  });
+
+  describe('Retry backoff (virtual time)', () => {
+    /** Polls once per `stepMs` of virtual time for `totalMs`, like the background loop would. */
+    async function pollFor(
+      esm: KinesisEventSourceMapping,
+      clock: ManualClock,
+      totalMs: number,
+      stepMs = 250,
+    ): Promise<PollResult[]> {
+      const rounds: PollResult[] = [];
+      for (let elapsed = 0; elapsed <= totalMs; elapsed += stepMs) {
+        rounds.push(await esm.pollOnce());
+        clock.advance(stepMs);
+      }
+      return rounds;
+    }
+
+    it('waits 1 s, 2 s, 4 s… (doubling up to retryBackoffMaxMs) between retries of a failed batch', async () => {
+      // Prepare
+      const { kinesis, clock } = createTestStream();
+      kinesisRecordFactory(kinesis, 2);
+      const start = clock.now();
+      const invokedAt: number[] = [];
+      const { handler } = recordingHandler(() => {
+        invokedAt.push(clock.now() - start);
+        throw new Error('store unavailable');
+      });
+      const { esm } = createTestMapping(kinesis, {
+        handler,
+        clock,
+        maximumRetryAttempts: 5,
+        retryBackoffInitialMs: 1_000,
+        retryBackoffMaxMs: 4_000,
+      });
+
+      // Act
+      await pollFor(esm, clock, 30_000);
+
+      // Assess
+      expect(invokedAt).toEqual([0, 1_000, 3_000, 7_000, 11_000, 15_000]);
+      expect(esm.stats).toMatchObject({ invocations: 6, retries: 5, batchesDiscarded: 1 });
+    });
+
+    it('uses Lambda-like defaults: first retry after 1 s, then doubling, capped at 60 s', async () => {
+      // Prepare
+      const { kinesis, clock } = createTestStream();
+      kinesisRecordFactory(kinesis, 1);
+      const start = clock.now();
+      const invokedAt: number[] = [];
+      const { handler } = recordingHandler(() => {
+        invokedAt.push(clock.now() - start);
+        throw new Error('store unavailable');
+      });
+      const esm = new KinesisEventSourceMapping({
+        kinesis,
+        streamName: TestStream.name,
+        handler,
+        clock,
+        pollIntervalMs: 0,
+      });
+
+      // Act
+      await pollFor(esm, clock, 300_000, 1_000);
+
+      // Assess: 1, 2, 4, 8, 16, 32, then 60 s apart
+      expect(invokedAt.slice(0, 9)).toEqual([
+        0, 1_000, 3_000, 7_000, 15_000, 31_000, 63_000, 123_000, 183_000,
+      ]);
+    });
+
+    it('retries forever with maximumRetryAttempts -1 and resumes by itself once the cause is fixed', async () => {
+      // Prepare
+      const { kinesis, clock } = createTestStream();
+      kinesisRecordFactory(kinesis, 3);
+      const start = clock.now();
+      const outageMs = 10 * 60_000;
+      const { handler, batches } = recordingHandler(() => {
+        if (clock.now() - start < outageMs) throw new Error('store unavailable');
+      });
+      const { esm } = createTestMapping(kinesis, {
+        handler,
+        clock,
+        maximumRetryAttempts: -1,
+        bisectBatchOnFunctionError: true,
+        retryBackoffInitialMs: 1_000,
+        retryBackoffMaxMs: 60_000,
+      });
+
+      // Act
+      await pollFor(esm, clock, outageMs + 61_000, 1_000);
+
+      // Assess: no discard, no burst (one invocation per backoff step), then everything once
+      expect(esm.stats.batchesDiscarded).toBe(0);
+      expect(esm.stats.invocations).toBeLessThan(25);
+      expect(esm.stats.recordsSucceeded).toBe(3);
+      expect(esm.shards()[0]?.pendingRecords).toBe(0);
+      expect(batches.at(-1)).toEqual(['r-3']);
+    });
+
+    it('retries a failing on-failure destination with backoff and never drops the batch', async () => {
+      // Prepare
+      const { kinesis, clock } = createTestStream();
+      kinesisRecordFactory(kinesis, 1, { prefix: 'bad' });
+      kinesisRecordFactory(kinesis, 1, { prefix: 'good' });
+      const start = clock.now();
+      const attemptsAt: number[] = [];
+      const accepted: KinesisInvocationRecord[] = [];
+      const { handler, batches } = recordingHandler((payloads) => {
+        if (payloads.includes('bad-1')) throw new Error('poison');
+      });
+      const { esm } = createTestMapping(kinesis, {
+        handler,
+        clock,
+        batchSize: 1,
+        maximumRetryAttempts: 0,
+        retryBackoffInitialMs: 1_000,
+        onFailure: async (record) => {
+          attemptsAt.push(clock.now() - start);
+          if (attemptsAt.length <= 3) throw new Error('queue unavailable');
+          accepted.push(record);
+        },
+      });
+
+      // Act
+      const rounds = await pollFor(esm, clock, 20_000);
+
+      // Assess: the send is retried after 1, 2 and 4 s; the good record waits behind it
+      expect(attemptsAt).toEqual([0, 1_000, 3_000, 7_000]);
+      expect(accepted).toHaveLength(1);
+      expect(batches).toEqual([['bad-1'], ['good-1']]);
+      expect(rounds.flatMap((round) => round.errors).map((error) => error.message)).toEqual([
+        expect.stringMatching(/^shardId-000000000000: on-failure destination rejected .*; retrying in 1 s$/),
+        expect.stringMatching(/; retrying in 2 s$/),
+        expect.stringMatching(/; retrying in 4 s$/),
+      ]);
+    });
+
+    it('keeps polling every shard through an outage of the stream (no AggregateError) and recovers by itself', async () => {
+      // Prepare
+      const { kinesis, clock, shardIds } = createTestStream(2);
+      for (const shardId of shardIds) kinesisRecordFactory(kinesis, 2, { prefix: shardId, shardId });
+      const { handler, batches } = recordingHandler();
+      const reported: string[] = [];
+      const { esm } = createTestMapping(kinesis, {
+        handler,
+        clock,
+        retryBackoffInitialMs: 1_000,
+        shardDiscoveryIntervalMs: 600_000,
+        onError: (error) => reported.push((error as Error).message),
+      });
+      await esm.pollOnce();
+      kinesis.setOutage(new FakeKinesisServiceError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:4566'));
+      for (const shardId of shardIds)
+        kinesisRecordFactory(kinesis, 1, { prefix: `${shardId}-late`, shardId });
+
+      // Act: virtual time runs on while the run is in progress; the stream comes back after 20 s
+      const start = clock.now();
+      let settled = false;
+      const run = esm.runUntilIdle({ idlePolls: 2 }).finally(() => {
+        settled = true;
+      });
+      for (let tick = 0; !settled && tick < 500; tick++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (clock.now() - start >= 20_000) kinesis.setOutage(undefined);
+        clock.advance(500);
+      }
+      await run;
+
+      // Assess
+      expect(batches.flat().sort()).toEqual(
+        shardIds.flatMap((id) => [`${id}-1`, `${id}-2`, `${id}-late-1`]).sort(),
+      );
+      expect(reported.length).toBeGreaterThanOrEqual(2);
+      for (const line of reported) {
+        expect(line).toMatch(/^shardId-00000000000[01]: .*ECONNREFUSED.*; retrying in \d+ s$/);
+      }
+      expect(new Set(reported.map((line) => line.split(':')[0]))).toEqual(new Set(shardIds));
     });
   });
 
@@ -1022,7 +1253,8 @@ describe('Class: KinesisEventSourceMapping', () => {
 
       // Assess
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toBeInstanceOf(KinesisReadError);
+      expect(errors[0]).toBeInstanceOf(ShardPollError);
+      expect((errors[0] as ShardPollError).cause).toBeInstanceOf(KinesisReadError);
       expect(esm.lastError).toBe(errors[0]);
     });
   });

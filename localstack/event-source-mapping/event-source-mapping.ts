@@ -1,7 +1,7 @@
 import { ListShardsCommand, type Shard } from '@aws-sdk/client-kinesis';
-import { type ResolvedConfig, resolveConfig } from './config';
+import { type ResolvedConfig, resolveConfig, retryBackoffMs } from './config';
 import { EsmDefaults } from './constants';
-import { IdleWaitExceededError, KinesisReadError } from './errors';
+import { IdleWaitExceededError, KinesisReadError, ShardPollError } from './errors';
 import { type MutableStats, ShardWorker, type StepResult } from './shard-worker';
 import {
   type EventSourceMappingStats,
@@ -54,6 +54,8 @@ export class KinesisEventSourceMapping {
   };
   #lastDiscoveryAt: number | undefined;
   #discovery: Promise<void> | undefined;
+  #discoveryFailures = 0;
+  #discoveryNotBefore = 0;
   #loop: { readonly abort: AbortController; readonly done: Promise<void> } | undefined;
   #lastError: unknown;
 
@@ -103,28 +105,19 @@ export class KinesisEventSourceMapping {
   }
 
   /**
-   * One round: lists the shards when due, then lets every shard whose parents are done take one step
-   * (concurrently): finish or retry its pending batch, or fetch records and invoke the handler when a batch is
-   * ready. Errors of single shards are rethrown after every shard finished its step.
+   * One round: lists the shards when due, then lets every shard whose parents are done and whose retry backoff has
+   * passed take one step (concurrently): finish or retry its pending batch, or fetch records and invoke the handler
+   * when a batch is ready. A failing shard (or shard listing) never stops the others: its error is returned in
+   * `errors`, reported to `onError`, and the shard retries after its backoff.
    */
   async pollOnce(): Promise<PollResult> {
-    try {
-      await this.#discoverShardsIfDue();
-    } catch (error) {
-      this.#stats.pollErrors += 1;
-      throw error;
-    }
+    const errors: ShardPollError[] = [];
+    const discoveryError = await this.#discover();
+    if (discoveryError !== undefined) errors.push(discoveryError);
     const workers = this.#eligibleWorkers();
-    const settled = await Promise.allSettled(workers.map((worker) => worker.step()));
-    const steps: StepResult[] = [];
-    const errors: unknown[] = [];
-    for (const outcome of settled) {
-      if (outcome.status === 'fulfilled') steps.push(outcome.value);
-      else errors.push(outcome.reason);
-    }
-    this.#stats.pollErrors += errors.length;
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} shards failed to poll`);
+    const steps = await Promise.all(workers.map((worker) => worker.step()));
+    for (const step of steps) if (step.error !== undefined) errors.push(step.error);
+    for (const error of errors) this.#report(error);
     const pendingRecords = [...this.#workers.values()].reduce(
       (sum, worker) => sum + worker.pendingRecords,
       0,
@@ -137,7 +130,39 @@ export class KinesisEventSourceMapping {
       failuresSentToDestination: sum(steps, 'failuresSentToDestination'),
       pendingRecords,
       behindLatest: steps.some((step) => step.behindLatest),
+      errors,
+      retryInMs: this.#retryInMs(),
     };
+  }
+
+  /** 0 when some shard (or the listing) can go now; otherwise the shortest wait of the shards on a backoff. */
+  #retryInMs(): number {
+    const discoveryWait = Math.max(0, this.#discoveryNotBefore - this.#config.clock.now());
+    const workers = this.#eligibleWorkers();
+    if (workers.length === 0) return discoveryWait;
+    const waits = workers.map((worker) => worker.retryInMs);
+    return waits.some((wait) => wait === 0) ? 0 : Math.min(...waits);
+  }
+
+  /** Lists the shards when due; a failure is returned (and backs the listing off), never thrown. */
+  async #discover(): Promise<ShardPollError | undefined> {
+    if (this.#config.clock.now() < this.#discoveryNotBefore) return undefined;
+    try {
+      await this.#discoverShardsIfDue();
+      this.#discoveryFailures = 0;
+      return undefined;
+    } catch (error) {
+      this.#discoveryFailures += 1;
+      const waitMs = retryBackoffMs(this.#config, this.#discoveryFailures);
+      this.#discoveryNotBefore = this.#config.clock.now() + waitMs;
+      return new ShardPollError(undefined, waitMs, error);
+    }
+  }
+
+  #report(error: ShardPollError): void {
+    this.#stats.pollErrors += 1;
+    this.#lastError = error;
+    this.#config.onError?.(error);
   }
 
   /**
@@ -170,10 +195,12 @@ export class KinesisEventSourceMapping {
         round.invocations === 0 &&
         round.failuresSentToDestination === 0 &&
         round.pendingRecords === 0 &&
-        !round.behindLatest;
+        !round.behindLatest &&
+        round.errors.length === 0 &&
+        round.retryInMs === 0;
       idleRounds = idle ? idleRounds + 1 : 0;
       if (round.invocations === 0 && idleRounds < idlePolls) {
-        await this.#config.clock.sleep(this.#config.pollIntervalMs);
+        await this.#config.clock.sleep(Math.max(this.#config.pollIntervalMs, round.retryInMs));
       }
     }
     return totals;
@@ -205,12 +232,8 @@ export class KinesisEventSourceMapping {
   async #runLoop(signal: AbortSignal): Promise<void> {
     const shardLoops = new Map<string, Promise<void>>();
     while (!signal.aborted) {
-      try {
-        await this.#discoverShardsIfDue();
-      } catch (error) {
-        this.#stats.pollErrors += 1;
-        this.#reportLoopError(error);
-      }
+      const discoveryError = await this.#discover();
+      if (discoveryError !== undefined) this.#report(discoveryError);
       for (const worker of this.#eligibleWorkers()) {
         if (shardLoops.has(worker.shardId)) continue;
         const done = this.#runShardLoop(worker, signal).finally(() => shardLoops.delete(worker.shardId));
@@ -223,22 +246,18 @@ export class KinesisEventSourceMapping {
 
   async #runShardLoop(worker: ShardWorker, signal: AbortSignal): Promise<void> {
     while (!signal.aborted && !worker.ended && this.#workers.get(worker.shardId) === worker) {
-      let hasMoreWork = false;
-      try {
-        const step = await worker.step();
-        hasMoreWork =
-          step.invocations > 0 && step.pendingRecords === 0 && (step.behindLatest || step.recordsFetched > 0);
-      } catch (error) {
-        this.#stats.pollErrors += 1;
-        this.#reportLoopError(error);
+      const step = await worker.step();
+      if (step.error !== undefined) this.#report(step.error);
+      const hasMoreWork =
+        step.error === undefined &&
+        step.retryInMs === 0 &&
+        step.invocations > 0 &&
+        step.pendingRecords === 0 &&
+        (step.behindLatest || step.recordsFetched > 0);
+      if (!hasMoreWork) {
+        await this.#config.clock.sleep(Math.max(this.#config.pollIntervalMs, step.retryInMs), signal);
       }
-      if (!hasMoreWork) await this.#config.clock.sleep(this.#config.pollIntervalMs, signal);
     }
-  }
-
-  #reportLoopError(error: unknown): void {
-    this.#lastError = error;
-    this.#config.onError?.(error);
   }
 
   /** Shards not yet ended whose parent shards (if still listed) are read to their end. */

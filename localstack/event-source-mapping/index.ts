@@ -6,6 +6,7 @@ export type { Clock } from './clock';
 export { systemClock } from './clock';
 export { EsmDefaults, EsmLimits } from './constants';
 export {
+  CheckpointNotInStreamError,
   CheckpointStoreError,
   DestinationDeliveryError,
   EventSourceMappingError,
@@ -14,6 +15,7 @@ export {
   IdleWaitExceededError,
   InvalidEventSourceMappingConfigError,
   KinesisReadError,
+  ShardPollError,
 } from './errors';
 export type { EventRecordEnvelope } from './event-builder';
 export { toKinesisStreamRecord } from './event-builder';

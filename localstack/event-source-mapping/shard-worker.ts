@@ -5,9 +5,15 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-kinesis';
 import { interpretBatchResponse } from './batch-response';
-import type { ResolvedConfig } from './config';
+import { type ResolvedConfig, retryBackoffMs } from './config';
 import { EsmLimits, INFINITE } from './constants';
-import { DestinationDeliveryError, FunctionTimeoutError, KinesisReadError } from './errors';
+import {
+  CheckpointNotInStreamError,
+  DestinationDeliveryError,
+  FunctionTimeoutError,
+  KinesisReadError,
+  ShardPollError,
+} from './errors';
 import { buildKinesisEvent, countRecordsThatFit, type FetchedRecord, toFetchedRecord } from './event-builder';
 import { type InvocationOutcome, invokeFunction } from './function-invoker';
 import { buildInvocationRecord } from './invocation-record';
@@ -31,6 +37,10 @@ export interface StepResult {
   failuresSentToDestination: number;
   pendingRecords: number;
   behindLatest: boolean;
+  /** Set when the step failed (Kinesis, destination or checkpoint store); the shard retries after its backoff. */
+  error: ShardPollError | undefined;
+  /** Milliseconds until this shard may take its next step (0: now). */
+  retryInMs: number;
 }
 
 /** What a {@link ShardWorker} needs. */
@@ -84,6 +94,11 @@ export class ShardWorker {
   #windowStartedAt = 0;
   #initialized = false;
   #ended = false;
+  /** Consecutive failures of this shard (failed invocations, failed steps); a clean step resets it. */
+  #failureStreak = 0;
+  /** The shard takes no step before this time (retry backoff). */
+  #notBefore = 0;
+  #failedInStep = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(input: ShardWorkerInput) {
@@ -109,9 +124,15 @@ export class ShardWorker {
     return this.#buffer.length + this.#pending.reduce((sum, batch) => sum + batch.records.length, 0);
   }
 
+  /** Milliseconds until the shard may take its next step (0: now). */
+  get retryInMs(): number {
+    return Math.max(0, this.#notBefore - this.#config.clock.now());
+  }
+
   /**
    * One step: finish or retry the pending batch, or fetch and, when a batch is ready, invoke it.
-   * At most one invocation per step.
+   * At most one invocation per step. Never rejects: a failure is returned as `error` and the shard waits its
+   * retry backoff (exponential per consecutive failure) before its next step; so does a failed invocation.
    */
   step(): Promise<StepResult> {
     const run = this.#queue.then(() => this.#step());
@@ -127,21 +148,45 @@ export class ShardWorker {
       failuresSentToDestination: 0,
       pendingRecords: 0,
       behindLatest: false,
+      error: undefined,
+      retryInMs: 0,
     };
-    if (!this.#initialized) await this.#initialize();
-    if (!this.#ended) {
-      if (this.#pending.length === 0) {
-        await this.#fetch(result);
-        const batch = this.#cutBatch();
-        if (batch !== undefined) this.#pending.push(batch);
-      }
-      if (this.#pending.length > 0) await this.#processFront(result);
-      if (this.#pending.length === 0 && this.#buffer.length === 0 && this.#iterator === null) {
-        await this.#markEnded();
+    if (this.retryInMs === 0) {
+      this.#failedInStep = false;
+      try {
+        await this.#work(result);
+        if (!this.#failedInStep) this.#failureStreak = 0;
+      } catch (error) {
+        const waitMs = this.#backOff();
+        result.error = new ShardPollError(this.shardId, waitMs, error);
       }
     }
     result.pendingRecords = this.pendingRecords;
+    result.retryInMs = this.retryInMs;
     return result;
+  }
+
+  async #work(result: StepResult): Promise<void> {
+    if (!this.#initialized) await this.#initialize();
+    if (this.#ended) return;
+    if (this.#pending.length === 0) {
+      await this.#fetch(result);
+      const batch = this.#cutBatch();
+      if (batch !== undefined) this.#pending.push(batch);
+    }
+    if (this.#pending.length > 0) await this.#processFront(result);
+    if (this.#pending.length === 0 && this.#buffer.length === 0 && this.#iterator === null) {
+      await this.#markEnded();
+    }
+  }
+
+  /** Counts a failure of the shard and schedules its next step after the backoff; returns the wait. */
+  #backOff(): number {
+    this.#failedInStep = true;
+    this.#failureStreak += 1;
+    const waitMs = retryBackoffMs(this.#config, this.#failureStreak);
+    this.#notBefore = this.#config.clock.now() + waitMs;
+    return waitMs;
   }
 
   async #initialize(): Promise<void> {
@@ -214,6 +259,19 @@ export class ShardWorker {
     } else {
       command = new GetShardIteratorCommand({ ...base, ShardIteratorType: this.#startingPosition });
     }
+    try {
+      return await this.#iteratorOf(command);
+    } catch (error) {
+      const cause = error instanceof KinesisReadError ? error.cause : error;
+      if (after === undefined || this.#buffer.length > 0 || !isUnknownSequenceNumber(cause)) throw error;
+      // Records above the checkpoint are all that is left to read: start at the shard's first record and let
+      // the fetch skip everything at or below the checkpoint.
+      this.#config.onError?.(new CheckpointNotInStreamError(this.shardId, after, cause));
+      return this.#iteratorOf(new GetShardIteratorCommand({ ...base, ShardIteratorType: 'TRIM_HORIZON' }));
+    }
+  }
+
+  async #iteratorOf(command: GetShardIteratorCommand): Promise<string | null> {
     try {
       const output = await this.#config.kinesis.send(command);
       return output.ShardIterator ?? null;
@@ -309,9 +367,11 @@ export class ShardWorker {
         retryCount: 0,
         invokeCount: 0,
       };
+      this.#backOff();
       return;
     }
     if (verdict.bisectable && this.#config.bisectBatchOnFunctionError && size > 1) {
+      this.#backOff();
       const middle = Math.ceil(size / 2);
       this.#pending.splice(
         0,
@@ -325,6 +385,9 @@ export class ShardWorker {
     batch.retryCount += 1;
     const maximum = this.#config.maximumRetryAttempts;
     if (maximum !== INFINITE && batch.retryCount > maximum) {
+      // The batch's retries end here: its record goes to the destination at once (a failed send backs off anew).
+      this.#failureStreak = 0;
+      this.#failedInStep = true;
       batch.discard = this.#discardOf(
         batch.records,
         FailureCondition.RetryAttemptsExhausted,
@@ -337,6 +400,7 @@ export class ShardWorker {
       return;
     }
     this.#stats.retries += 1;
+    this.#backOff();
   }
 
   #verdictOf(outcome: InvocationOutcome, batch: PendingBatch): Verdict {
@@ -444,6 +508,16 @@ function lastOf(records: readonly FetchedRecord[]): FetchedRecord {
   const last = records[records.length - 1];
   if (last === undefined) throw new RangeError('a batch has at least one record');
   return last;
+}
+
+/** kinesis-local's answer to an iterator at a sequence number the shard does not hold. */
+function isUnknownSequenceNumber(error: unknown): boolean {
+  const name = errorName(error);
+  return (
+    (name === 'ResourceNotFoundException' || name === 'InvalidArgumentException') &&
+    error instanceof Error &&
+    /sequence ?number/i.test(error.message)
+  );
 }
 
 function errorName(error: unknown): string | undefined {

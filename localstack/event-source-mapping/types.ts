@@ -2,6 +2,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint-store';
 import type { Clock } from './clock';
+import type { ShardPollError } from './errors';
 
 /** Where a shard without a checkpoint starts (Lambda's `StartingPosition`). */
 export const StartingPosition = {
@@ -204,6 +205,20 @@ export interface KinesisEventSourceMappingProps {
    */
   readonly pollIntervalMs?: number;
   /**
+   * Wait before the first retry of a failed batch (a function error, a timeout, a failed first record), of a
+   * failed send to the on-failure destination, and of a failed Kinesis read. Each further consecutive failure of
+   * the shard doubles the wait, up to `retryBackoffMaxMs`; a success resets it. `0` retries on the next poll.
+   * AWS documents that stream event source mappings retry with exponential backoff without publishing its
+   * bounds; these defaults match LocalStack's.
+   * @default 1000
+   */
+  readonly retryBackoffInitialMs?: number;
+  /**
+   * The longest wait between two retries of a shard (see `retryBackoffInitialMs`).
+   * @default 60000
+   */
+  readonly retryBackoffMaxMs?: number;
+  /**
    * Milliseconds between two ListShards calls (the first poll always lists the shards).
    * @default 5000
    */
@@ -214,7 +229,9 @@ export interface KinesisEventSourceMappingProps {
    */
   readonly clock?: Clock;
   /**
-   * Called with every error of the background loop started by `start()`.
+   * Called with every error of a shard or of the shard listing (a {@link ShardPollError} naming the shard, the
+   * cause and the wait before the retry), from `pollOnce()`, `runUntilIdle()` and the background loop. Such errors
+   * never stop the other shards or the run: the shard retries after its backoff.
    * @default - errors are counted in `stats.pollErrors` and kept in `lastError`
    */
   readonly onError?: (error: unknown) => void;
@@ -262,6 +279,10 @@ export interface PollResult {
   readonly pendingRecords: number;
   /** True when a GetRecords call reported `MillisBehindLatest > 0`. */
   readonly behindLatest: boolean;
+  /** The shards (or the shard listing) that failed in this round, each retried after its backoff. */
+  readonly errors: readonly ShardPollError[];
+  /** Milliseconds until the earliest shard waiting on a retry backoff may go again (0: none is waiting). */
+  readonly retryInMs: number;
 }
 
 /** Options of `runUntilIdle()`. */

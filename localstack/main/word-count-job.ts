@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { splitWords, statefulWordCount } from '../../functions/pipelines/stateful-word-count';
+import { statefulWordCount } from '../../functions/pipelines/stateful-word-count';
+import { describeError } from '../../lib/core';
 import { MemoryMetricsSink } from '../../lib/metrics';
 import { startEmbeddedStack } from '../embedded';
 import { JsonFileCheckpointStore } from '../event-source-mapping';
 import { deployLocalPipeline } from '../runner/local-pipeline';
-import type { ProducedRecord } from '../setup/stream';
+import { type ProducedRecord, readStreamRecords } from '../setup/stream';
+import { isBlankLine, readByteLines, splitByteLines } from './byte-lines';
 import type { MainOptions } from './options';
+import { checkWordCounts } from './word-count-check';
 
 const MALFORMED = new Uint8Array([0xc3, 0x28, 0xff, 0xfe]);
 
@@ -18,7 +20,11 @@ const MALFORMED = new Uint8Array([0xc3, 0x28, 0xff, 0xfe]);
  * Spark-style blocks, then checks the stored counts against a plain count of the input.
  * Returns the process exit code.
  */
-export async function runWordCountJob(options: MainOptions, log: (line: string) => void): Promise<number> {
+export async function runWordCountJob(
+  options: MainOptions,
+  log: (line: string) => void,
+  stopSignal?: AbortSignal,
+): Promise<number> {
   const stack = await startEmbeddedStack({
     port: options.port,
     ...(options.dataDir === undefined ? { persist: false } : { dataDir: options.dataDir }),
@@ -33,6 +39,7 @@ export async function runWordCountJob(options: MainOptions, log: (line: string) 
       },
       options,
       log,
+      stopSignal,
     );
   } finally {
     await stack.stop();
@@ -46,11 +53,16 @@ export interface LocalTarget {
   readonly dataDir: string | undefined;
 }
 
-/** The stateful word count on an already running local stack; returns the exit code. */
+/**
+ * The stateful word count on an already running local stack; returns the exit code. With `follow`, stdin is
+ * produced until its end or until `stopSignal` aborts (SIGINT/SIGTERM in `npm start`); then every line is
+ * drained, counted and verified.
+ */
 export async function runWordCountOn(
   target: LocalTarget,
   options: MainOptions,
   log: (line: string) => void,
+  stopSignal?: AbortSignal,
 ): Promise<number> {
   const metrics = new MemoryMetricsSink();
   const local = await deployLocalPipeline({
@@ -59,6 +71,7 @@ export async function runWordCountOn(
     pipeline: statefulWordCount,
     shards: options.shards,
     metrics,
+    mapping: { onError: (error) => log(`event source mapping: ${describeError(error)}`) },
     ...(target.dataDir === undefined
       ? {}
       : {
@@ -67,76 +80,95 @@ export async function runWordCountOn(
           }),
         }),
   });
-  const before = await local.readState('global-word-counts');
   const lines = await inputLines(options);
-  const records: ProducedRecord[] = lines.map((line, i) => ({
-    partitionKey: `line-${i}`,
-    data: new TextEncoder().encode(line),
-  }));
+  const records: ProducedRecord[] = lines.map((line, i) => ({ partitionKey: `line-${i}`, data: line }));
   if (options.malformedRecord) records.push({ partitionKey: 'malformed', data: MALFORMED });
   await local.produce(records);
   log(`produced ${records.length} records into ${local.streamName} (${options.shards} shards)`);
 
   if (options.follow) {
+    // Like socketTextStream after a warm-up: what is already in the stream first, then each line as it comes.
+    await local.mapping.runUntilIdle({ idlePolls: 2 });
     local.mapping.start();
-    log('following: type lines (or pipe them); Ctrl-C stops gracefully');
-    await followStdin(async (line) =>
-      local.produce([{ partitionKey: `stdin-${Date.now()}`, data: new TextEncoder().encode(line) }]),
+    log('following: type lines (or pipe them); end of input or Ctrl-C stops gracefully');
+    const followed = await followStdin(
+      async (line, index) => local.produce([{ partitionKey: `stdin-${Date.now()}-${index}`, data: line }]),
+      stopSignal,
     );
     await local.mapping.stop();
-    return 0;
+    log(`produced ${followed} lines from stdin; draining`);
   }
 
   await local.mapping.runUntilIdle({ idlePolls: 3 });
-  const after = await local.readState('global-word-counts');
-  const deadLetters = await local.readDeadLetters();
-  const expected = new Map(before);
-  for (const line of lines)
-    for (const word of splitWords(line)) expected.set(word, ((expected.get(word) as number) ?? 0) + 1);
-  const mismatches = [...new Set([...expected.keys(), ...after.keys()])].filter(
-    (word) => expected.get(word) !== after.get(word),
-  );
-  const total = [...after.values()].reduce((sum: number, count) => sum + (count as number), 0);
+  const [stored, deadLetters, streamRecords] = await Promise.all([
+    local.readState('global-word-counts'),
+    local.readDeadLetters(),
+    readStreamRecords(local.clients.kinesis, local.streamName),
+  ]);
+  const check = checkWordCounts(streamRecords, stored, deadLetters);
+  const total = [...stored.values()].reduce((sum: number, count) => sum + (count as number), 0);
   log('');
   log(
     `batches: ${metrics.batches.length}, state writes: ${metrics.batches.reduce((s, b) => s + b.stateWrites, 0)}, ` +
       `conflicts: ${metrics.batches.reduce((s, b) => s + b.stateConflicts, 0)}`,
   );
-  log(`global counts: ${after.size} distinct words, ${total} words in total`);
+  log(`global counts: ${stored.size} distinct words, ${total} words in total`);
   for (const entry of deadLetters) {
     log(
       `dead letter: partition ${entry.partition} offset ${entry.offset} [${entry.errorCode}] ${entry.reason} (bytes ${entry.data})`,
     );
   }
-  if (mismatches.length > 0) {
-    log(`MISMATCH against an independent count for: ${mismatches.slice(0, 10).join(', ')}`);
-    return 1;
+  log(
+    `the stream holds ${streamRecords.length} records: ${check.validRecords} of valid UTF-8 (counted), ` +
+      `${check.invalidRecords.length} not (dead-lettered)`,
+  );
+  let exitCode = 0;
+  if (check.missingDeadLetters.length > 0) {
+    const missing = check.missingDeadLetters.map((r) => `${r.shardId} ${r.sequenceNumber}`);
+    log(`MISSING dead letters for invalid records: ${missing.slice(0, 10).join(', ')}`);
+    exitCode = 1;
   }
-  log('verified: stored counts equal an independent count of the input');
-  return 0;
+  if (check.mismatches.length > 0) {
+    log(`MISMATCH against an independent count for: ${check.mismatches.slice(0, 10).join(', ')}`);
+    exitCode = 1;
+  }
+  if (exitCode === 0) log('verified: stored counts equal an independent count of the input');
+  return exitCode;
 }
 
-async function inputLines(options: MainOptions): Promise<string[]> {
+/** The input file's lines (the bundled sample by default), then piped stdin's unless following; bytes as they are. */
+async function inputLines(options: MainOptions): Promise<Uint8Array[]> {
   const file = options.input ?? join(__dirname, '..', 'sample', 'sample.txt');
-  const text = await readFile(file, 'utf8');
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const lines = splitByteLines(await readFile(file)).filter((line) => !isBlankLine(line));
   if (!options.follow && options.readStdin) {
-    for await (const line of createInterface({ input: process.stdin }))
-      if (line.trim() !== '') lines.push(line);
+    for await (const line of readByteLines(process.stdin)) if (!isBlankLine(line)) lines.push(line);
   }
   return lines;
 }
 
-async function followStdin(onLine: (line: string) => Promise<void>): Promise<void> {
-  const input = createInterface({ input: process.stdin });
+/**
+ * Produces every stdin line as it arrives until the end of input or `stopSignal`, then waits for every put
+ * (a failed put fails the run instead of being lost). Returns the number of lines produced.
+ */
+async function followStdin(
+  produce: (line: Uint8Array, index: number) => Promise<void>,
+  stopSignal: AbortSignal | undefined,
+): Promise<number> {
+  const puts: Promise<void>[] = [];
   const stopped = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    input.once('close', resolve);
+    if (stopSignal?.aborted) resolve();
+    stopSignal?.addEventListener('abort', () => resolve(), { once: true });
   });
-  input.on('line', (line) => {
-    if (line.trim() !== '') void onLine(line);
-  });
-  await stopped;
-  input.close();
+  const reading = (async () => {
+    for await (const line of readByteLines(process.stdin)) {
+      if (!isBlankLine(line)) puts.push(produce(line, puts.length));
+    }
+  })();
+  try {
+    await Promise.race([reading, stopped]);
+  } finally {
+    process.stdin.destroy();
+  }
+  await Promise.all(puts);
+  return puts.length;
 }

@@ -1,7 +1,7 @@
 import type { Pipeline } from '../../lib/core';
-import { EnvVar, type HandlerOptions } from '../../lib/handlers';
+import { EnvVar, HANDLER_SDK_RETRY, type HandlerOptions } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
-import type { AwsClients } from '../clients';
+import { type AwsClients, createAwsClients } from '../clients';
 
 /** What a locally deployed handler runs against. */
 export interface LocalHandlerSetup {
@@ -33,4 +33,13 @@ export function localHandlerOptions(setup: LocalHandlerSetup): HandlerOptions {
     ...(setup.print === undefined ? {} : { print: setup.print }),
     ...(setup.metrics === undefined ? {} : { metrics: setup.metrics }),
   };
+}
+
+/**
+ * The clients of a local deployment (the handler's and the event source mapping's): set up for the local
+ * endpoint, with the deployed handler's SDK retry settings, so an emulator that is briefly away is retried
+ * the way DynamoDB or S3 throttling is on AWS.
+ */
+export function localRunnerClients(endpoint: string, region: string): AwsClients {
+  return createAwsClients({ endpoint, region, retry: HANDLER_SDK_RETRY });
 }

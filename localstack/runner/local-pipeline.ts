@@ -1,11 +1,11 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Pipeline } from '../../lib/core';
+import { describeError, type Pipeline } from '../../lib/core';
 import { createKinesisHandler, type KinesisHandler, WINDOW_TICK } from '../../lib/handlers';
 import { FailurePolicy } from '../../cdk/streaming-pipeline/failure-policy';
 import type { MetricsSink } from '../../lib/metrics';
 import { kinesisPartitionId } from '../../lib/sources';
 import type { PipelineLocation } from '../../lib/recovery';
-import { type AwsClients, createAwsClients } from '../clients';
+import type { AwsClients } from '../clients';
 import {
   type JsonFileCheckpointStore,
   KinesisEventSourceMapping,
@@ -13,7 +13,7 @@ import {
 } from '../event-source-mapping';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
 import { ensureStream, type ProducedRecord, putRecords } from '../setup/stream';
-import { localHandlerOptions } from './handler-options';
+import { localHandlerOptions, localRunnerClients } from './handler-options';
 import {
   createPipelineReaders,
   LocalPipelineDefaults,
@@ -75,7 +75,15 @@ export interface LocalPipelineOptions {
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** Event source mapping settings that differ from the deployed defaults. @default the CDK construct's settings */
   readonly mapping?: Partial<
-    Pick<KinesisEventSourceMappingProps, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'pollIntervalMs'>
+    Pick<
+      KinesisEventSourceMappingProps,
+      | 'batchSize'
+      | 'maximumBatchingWindowInSeconds'
+      | 'pollIntervalMs'
+      | 'retryBackoffInitialMs'
+      | 'retryBackoffMaxMs'
+      | 'onError'
+    >
   >;
 }
 
@@ -102,7 +110,7 @@ export interface LocalPipeline extends PipelineReaders {
  */
 export async function deployLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const region = options.region ?? 'us-east-1';
-  const clients = createAwsClients({ endpoint: options.endpoint, region });
+  const clients = localRunnerClients(options.endpoint, region);
   const streamName = options.streamName ?? `sparkless-${options.pipeline.name}`;
   const tableName = options.tableName ?? LocalPipelineDefaults.STATE_TABLE;
   const bucket = options.bucket ?? LocalPipelineDefaults.CHECKPOINT_BUCKET;
@@ -129,10 +137,22 @@ export async function deployLocalPipeline(options: LocalPipelineOptions): Promis
     bisectBatchOnFunctionError: true,
     ...((options.failurePolicy ?? FailurePolicy.BlockUntilFixed) === FailurePolicy.BlockUntilFixed
       ? { maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 }
-      : { maximumRetryAttempts: options.retryAttempts ?? 10, maximumRecordAgeInSeconds: 86_400 }),
+      : {
+          maximumRetryAttempts: options.retryAttempts ?? 10,
+          maximumRecordAgeInSeconds: 86_400,
+        }),
     reportBatchItemFailures: true,
     functionTimeoutMs: 60_000,
     pollIntervalMs: options.mapping?.pollIntervalMs ?? 100,
+    ...(options.mapping?.retryBackoffInitialMs === undefined
+      ? {}
+      : { retryBackoffInitialMs: options.mapping.retryBackoffInitialMs }),
+    ...(options.mapping?.retryBackoffMaxMs === undefined
+      ? {}
+      : { retryBackoffMaxMs: options.mapping.retryBackoffMaxMs }),
+    onError:
+      options.mapping?.onError ??
+      ((error: unknown) => console.error(`event source mapping: ${describeError(error)}`)),
     ...(options.checkpointStore === undefined ? {} : { checkpointStore: options.checkpointStore }),
     onFailure: async (record) => {
       const { streamArn, shardId, startSequenceNumber } = record.KinesisBatchInfo;

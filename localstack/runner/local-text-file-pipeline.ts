@@ -4,9 +4,9 @@ import { createS3Handler, type S3Handler, WINDOW_TICK } from '../../lib/handlers
 import type { MetricsSink } from '../../lib/metrics';
 import type { PipelineLocation } from '../../lib/recovery';
 import { decodeS3EventKey, normalizeETag, objectPartition } from '../../lib/sources/s3-files';
-import { type AwsClients, createAwsClients } from '../clients';
+import type { AwsClients } from '../clients';
 import { ensureBucket, ensureStateTable } from '../setup/state-table';
-import { localHandlerOptions } from './handler-options';
+import { localHandlerOptions, localRunnerClients } from './handler-options';
 import {
   createPipelineReaders,
   LocalPipelineDefaults,
@@ -128,7 +128,7 @@ export async function deployLocalTextFilePipeline(
     );
   }
   const region = options.region ?? 'us-east-1';
-  const clients = createAwsClients({ endpoint: options.endpoint, region });
+  const clients = localRunnerClients(options.endpoint, region);
   const inputBucket = options.inputBucket ?? 'sparkless-input';
   const tableName = options.tableName ?? LocalPipelineDefaults.STATE_TABLE;
   const bucket = options.bucket ?? LocalPipelineDefaults.CHECKPOINT_BUCKET;

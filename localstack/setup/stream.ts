@@ -1,7 +1,10 @@
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
   type KinesisClient,
+  ListShardsCommand,
   PutRecordsCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-kinesis';
@@ -59,4 +62,54 @@ export async function putRecords(
       pending = pending.filter((_, i) => entries[i]?.ErrorCode !== undefined);
     }
   }
+}
+
+/** One record as the stream holds it. */
+export interface StoredRecord {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+}
+
+/**
+ * Reads every record the stream holds, shard by shard from TRIM_HORIZON to the latest record
+ * (an independent reader for verification: it shares no code with the event source mapping).
+ */
+export async function readStreamRecords(client: KinesisClient, streamName: string): Promise<StoredRecord[]> {
+  const shardIds: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListShardsCommand(nextToken === undefined ? { StreamName: streamName } : { NextToken: nextToken }),
+    );
+    for (const shard of page.Shards ?? []) if (shard.ShardId !== undefined) shardIds.push(shard.ShardId);
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  const records: StoredRecord[] = [];
+  for (const shardId of shardIds) {
+    let iterator = (
+      await client.send(
+        new GetShardIteratorCommand({
+          StreamName: streamName,
+          ShardId: shardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
+    while (iterator !== undefined) {
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const record of page.Records ?? []) {
+        records.push({
+          shardId,
+          sequenceNumber: record.SequenceNumber ?? '',
+          partitionKey: record.PartitionKey ?? '',
+          data: record.Data ?? new Uint8Array(),
+        });
+      }
+      const caughtUp = (page.Records ?? []).length === 0 && (page.MillisBehindLatest ?? 0) === 0;
+      iterator = caughtUp ? undefined : page.NextShardIterator;
+    }
+  }
+  return records;
 }

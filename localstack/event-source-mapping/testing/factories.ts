@@ -70,7 +70,10 @@ export function recordingHandler(behaviour?: HandlerBehaviour): {
   return { handler, batches };
 }
 
-/** A mapping over {@link TestStream} with a manual clock and no poll interval, unless overridden. */
+/**
+ * A mapping over {@link TestStream} with a manual clock, no poll interval and no retry backoff, unless overridden
+ * (tests of the backoff set `retryBackoffInitialMs` and advance the clock).
+ */
 export function createTestMapping(
   kinesis: InMemoryKinesis,
   props: Partial<KinesisEventSourceMappingProps> & Pick<KinesisEventSourceMappingProps, 'handler'>,
@@ -83,6 +86,7 @@ export function createTestMapping(
     functionName: TestStream.functionName,
     pollIntervalMs: 0,
     shardDiscoveryIntervalMs: 0,
+    retryBackoffInitialMs: 0,
     clock,
     ...props,
   });

@@ -30,6 +30,12 @@ export interface InMemoryKinesisOptions {
    * @default 100
    */
   readonly listShardsPageSize?: number;
+  /**
+   * Reject `AT_SEQUENCE_NUMBER` / `AFTER_SEQUENCE_NUMBER` iterators for a sequence number the shard does not hold,
+   * with `ResourceNotFoundException`, as kinesis-local does (e.g. after it lost records in a crash).
+   * @default false - any sequence number positions the iterator, like Kinesis within a shard's range
+   */
+  readonly rejectUnknownSequenceNumbers?: boolean;
 }
 
 /** What {@link InMemoryKinesis.putRecord} stores. */
@@ -83,14 +89,17 @@ export class InMemoryKinesis {
   readonly commandLog: FakeKinesisCommand[] = [];
   readonly #clock: Clock;
   readonly #pageSize: number;
+  readonly #rejectUnknownSequenceNumbers: boolean;
   readonly #streams = new Map<string, FakeStream>();
   readonly #failures: { command: FakeKinesisCommand; error: Error }[] = [];
   #sequenceCounter = 0n;
   #shardCounter = 0;
+  #outage: Error | undefined;
 
   constructor(options: InMemoryKinesisOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#pageSize = options.listShardsPageSize ?? 100;
+    this.#rejectUnknownSequenceNumbers = options.rejectUnknownSequenceNumbers ?? false;
     this.send = ((command: unknown) => this.#handle(command)) as KinesisClient['send'];
   }
 
@@ -134,6 +143,14 @@ export class InMemoryKinesis {
     this.#failures.push({ command, error });
   }
 
+  /**
+   * Starts (with an error) or ends (with `undefined`) an outage: while it lasts every call fails with that
+   * error, as when the emulator process is down.
+   */
+  setOutage(error: Error | undefined): void {
+    this.#outage = error;
+  }
+
   async #handle(command: unknown): Promise<unknown> {
     await Promise.resolve();
     if (command instanceof ListShardsCommand) return this.#listShards(command.input);
@@ -145,6 +162,7 @@ export class InMemoryKinesis {
 
   #takeFailure(command: FakeKinesisCommand): void {
     this.commandLog.push(command);
+    if (this.#outage !== undefined) throw this.#outage;
     const index = this.#failures.findIndex((failure) => failure.command === command);
     if (index === -1) return;
     const [failure] = this.#failures.splice(index, 1);
@@ -199,6 +217,15 @@ export class InMemoryKinesis {
       case 'AFTER_SEQUENCE_NUMBER': {
         const target = input.StartingSequenceNumber ?? '0';
         const after = input.ShardIteratorType === 'AFTER_SEQUENCE_NUMBER';
+        const known = records.some(
+          (record) => compareSequenceNumbers(record.SequenceNumber ?? '0', target) === 0,
+        );
+        if (this.#rejectUnknownSequenceNumbers && !known) {
+          throw new FakeKinesisServiceError(
+            'ResourceNotFoundException',
+            `Unable to find record with provided SequenceNumber SequenceNumber(${target}) in stream Some(${stream.name})`,
+          );
+        }
         const found = records.findIndex((record) => {
           const order = compareSequenceNumbers(record.SequenceNumber ?? '0', target);
           return after ? order > 0 : order >= 0;

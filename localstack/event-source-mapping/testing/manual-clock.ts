@@ -51,6 +51,14 @@ export class ManualClock implements Clock {
     for (const timer of due) timer.resolve();
   }
 
+  /** When the earliest pending sleep is due, if any. */
+  get nextTimerAt(): number | undefined {
+    return this.#timers.reduce<number | undefined>(
+      (earliest, timer) => (earliest === undefined || timer.at < earliest ? timer.at : earliest),
+      undefined,
+    );
+  }
+
   /** Sleeps not yet due. */
   get pendingTimers(): number {
     return this.#timers.length;
