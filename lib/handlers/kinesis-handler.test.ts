@@ -7,6 +7,7 @@ import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedde
 import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
 import event from '../../test/fixtures/kinesis-event.json';
 import { DynamoDbKeyedStateStore } from '../state';
+import { S3ObjectStore } from '../storage';
 import { createKinesisHandler } from './kinesis-handler';
 
 const environment = (namespace: string) => ({
@@ -51,6 +52,7 @@ describe('Function: createKinesisHandler (invoked directly, emulators over HTTP)
       client: clients.dynamodb,
       tableName: 'handler-test',
       namespace: 'fixture',
+      largeStates: new S3ObjectStore({ client: clients.s3, bucket: 'handler-test' }),
     });
     expect(Object.fromEntries(await state.scan('global-word-counts'))).toEqual({
       '"to"': 3,

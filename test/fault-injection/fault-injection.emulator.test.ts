@@ -29,6 +29,7 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
     const objects = new S3ObjectStore({ client: s3, bucket: 'fault-injection' });
     let crashes = 0;
     const sessionEnds = { lazily: 0, swept: 0 };
+    let largeStateObjects = 0;
     for (let seed = 10_001; seed < 10_001 + TRIALS; seed++) {
       const namespace = `trial-${seed}`;
       const table = { client: dynamodb, tableName: 'fault-injection', namespace };
@@ -38,7 +39,13 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
         seed,
         {
           namespace,
-          state: new DynamoDbKeyedStateStore(table),
+          // A third of the trials keep most states in S3, as states above 400 KB are.
+          state: (largeStates) =>
+            new DynamoDbKeyedStateStore({
+              ...table,
+              largeStates,
+              ...(seed % 3 === 0 ? { inlineItemBytes: 200 } : {}),
+            }),
           ledger: new DynamoDbPartitionLedgerStore(table),
           objects,
           progress: new DynamoDbWindowProgressStore(table),
@@ -48,6 +55,7 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
       crashes += report.crashes;
       sessionEnds.lazily += report.sessionEnds.lazily;
       sessionEnds.swept += report.sessionEnds.swept;
+      largeStateObjects += report.largeStateObjects;
 
       // Assess
       expectInvariantsHeld(report);
@@ -56,5 +64,7 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
     // mapWithState sessions ended both ways: lazily in batches and by sweeps
     expect(sessionEnds.lazily).toBeGreaterThan(0);
     expect(sessionEnds.swept).toBeGreaterThan(0);
+    // states were kept in S3 and read back
+    expect(largeStateObjects).toBeGreaterThan(0);
   }, 600_000);
 });

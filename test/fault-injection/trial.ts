@@ -30,7 +30,8 @@ import { RevisionedTable } from './revisioned-table';
 /** The durable stores a trial runs against (fresh, empty namespace per trial). */
 export interface TrialStores {
   readonly namespace: string;
-  readonly state: KeyedStateStore;
+  /** Builds the state store over the object store its large states go to (the trial's crashing one). */
+  readonly state: (largeStates: ObjectStore) => KeyedStateStore;
   readonly ledger: PartitionLedgerStore;
   readonly objects: ObjectStore;
   readonly progress: WindowProgressStore;
@@ -87,6 +88,8 @@ export interface TrialReport {
   readonly unstableSessionOutputs: string[];
   /** How sessions ended (informational): lazily in a batch, or by a sweep (during the trial or the final one). */
   readonly sessionEnds: { readonly lazily: number; readonly swept: number };
+  /** States kept in the object store at the end (too large for their item), each read back by the scans above. */
+  readonly largeStateObjects: number;
 }
 
 /** What the trial's `mapWithState` emits: a running count per value, the session's count when it times out. */
@@ -96,9 +99,11 @@ type SessionOutput = readonly ['run' | 'end', string, number];
 const TRIAL_WINDOWS = slidingWindows({ lengthMs: 6_000, slideMs: 2_000, allowedLatenessMs: 60_000 });
 const TRIAL_START = 1_700_000_000_000;
 
-const VOCABULARY = ['spark', 'lambda', 'kinesis', 'state', 'window', 'shard', 'exactly', 'once'];
+/** A word longer than DynamoDB's key limits: its items are addressed by a hash of it. */
+const LONG_WORD = `long${'o'.repeat(2_500)}ng`;
+const VOCABULARY = ['spark', 'lambda', 'kinesis', 'state', 'window', 'shard', 'exactly', 'once', LONG_WORD];
 /** The words the `mapWithState` sessions count (half the vocabulary keeps the trial fast; keys stay shared by all partitions). */
-const SESSION_WORDS: ReadonlySet<string> = new Set(['spark', 'lambda', 'kinesis', 'state']);
+const SESSION_WORDS: ReadonlySet<string> = new Set(['spark', 'lambda', 'kinesis', 'state', LONG_WORD]);
 const encoder = new TextEncoder();
 
 /**
@@ -184,6 +189,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     });
 
   const faultyObjects = faultyObjectStore(stores.objects, faults);
+  const state = stores.state(faultyObjects);
   const clock = new ManualClock(TRIAL_START);
   const newFirer = () =>
     new WindowFirer({
@@ -191,7 +197,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
       namespace: stores.namespace,
       ledger: faultyLedgerStore(stores.ledger, faults),
       progress: faultyProgressStore(stores.progress, faults),
-      state: faultyStateStore(stores.state, faults),
+      state: faultyStateStore(state, faults),
       deadLetters: new ObjectStoreDeadLetterSink(faultyObjects, stores.namespace),
       clock,
       idleTimeoutMs: 3_600_000,
@@ -202,7 +208,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     new BatchExecutor({
       pipeline: trialPipeline,
       namespace: stores.namespace,
-      state: faultyStateStore(stores.state, faults),
+      state: faultyStateStore(state, faults),
       ledger: faultyLedgerStore(stores.ledger, faults),
       writeAheadLog: new WriteAheadLog(faultyObjects, stores.namespace),
       deadLetters: new ObjectStoreDeadLetterSink(faultyObjects, stores.namespace),
@@ -273,7 +279,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     invocations,
     expectedCounts: input.expectedCounts,
     actualCounts: Object.fromEntries(
-      [...(await stores.state.scan('counts'))].map(([keyId, count]) => [
+      [...(await state.scan('counts'))].map(([keyId, count]) => [
         JSON.parse(keyId) as string,
         count as number,
       ]),
@@ -308,11 +314,12 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     ),
     sessionTotals: sessions.totals,
     sessionRunErrors: sessions.runErrors,
-    liveSessions: [...(await stores.state.scan('sessions'))]
+    liveSessions: [...(await state.scan('sessions'))]
       .filter(([, stored]) => unwrapMapWithState(stored).exists)
       .map(([keyId]) => keyId),
     unstableSessionOutputs,
     sessionEnds: sessions.ends,
+    largeStateObjects: (await stores.objects.list(`state/${stores.namespace}/`)).length,
   };
 }
 

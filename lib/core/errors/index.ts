@@ -5,5 +5,6 @@ export {
   InvalidConfigurationError,
   InvalidPipelineError,
   SparklessError,
+  StateTooLargeError,
   UserCodeError,
 } from './sparkless-error';
