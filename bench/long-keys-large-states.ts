@@ -8,6 +8,7 @@ import { MemoryDeadLetterSink } from '../lib/sinks';
 import { DynamoDbKeyedStateStore } from '../lib/state';
 import { MemoryObjectStore, S3ObjectStore } from '../lib/storage';
 import { ensureBucket, ensureStateTable } from '../localstack/setup/state-table';
+import { paddingPipeline } from '../test/factories/pipelines';
 import { countRequests } from './request-counter';
 
 const SHARD = 'shardId-000000000000';
@@ -22,18 +23,7 @@ const counts = pipeline('bench-counts')
   .updateStateByKey<number>((ones, state = 0) => state + ones.length, { name: 'counts' })
   .print(1);
 
-/** Per key, a padding string grown by the line's second word, in KiB: a state of any size from small records. */
-const padding = pipeline('bench-padding')
-  .fromKinesis()
-  .map((record) => decodeUtf8(record.value).split(' '))
-  .mapToPair(([key, kib]): readonly [string, number] => [key ?? '', Number(kib)])
-  .updateStateByKey<string>(
-    (sizes, state = '') => state + sizes.map((kib) => '.'.repeat(kib * 1024)).join(''),
-    {
-      name: 'padding',
-    },
-  )
-  .print(1);
+const padding = paddingPipeline('bench-padding');
 
 function records(lines: readonly string[], firstN: number): SourceRecord[] {
   return lines.map((line, i) => ({

@@ -3,26 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeUtf8, ErrorCode, pipeline } from '../../lib/core';
+import { ErrorCode } from '../../lib/core';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { runWordCountJob } from '../../localstack/main/word-count-job';
 import { deployLocalPipeline } from '../../localstack/runner/local-pipeline';
+import { paddingPipeline } from '../../test/factories/pipelines';
 
 /** A word of 3,000 characters: above DynamoDB's 2,048-byte partition key limit (the issue's repro). */
 const LONG_WORD = 'x'.repeat(3_000);
 
-/** Lines `"<key> <kib>"`: each appends `kib` KiB of padding to its key's state (a large state from small records). */
-const padding = pipeline('padding')
-  .fromKinesis()
-  .map((record) => decodeUtf8(record.value).split(' '))
-  .mapToPair(([key, kib]): readonly [string, number] => [key ?? '', Number(kib)])
-  .updateStateByKey<string>(
-    (sizes, state = '') => state + sizes.map((kib) => '.'.repeat(kib * 1024)).join(''),
-    {
-      name: 'padding',
-    },
-  )
-  .print(1);
+const padding = paddingPipeline('padding');
 
 describe('End to end: keys of any length and states above 400 KB on the embedded local stack', () => {
   let stack: EmbeddedStack;

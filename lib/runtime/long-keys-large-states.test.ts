@@ -183,6 +183,70 @@ describe('States larger than a DynamoDB item (in-memory twins enforcing DynamoDB
     expect(objects).not.toEqual(afterFirst);
   });
 
+  it('keeps a pane accumulator above 400 KB in the object store and fires its window from it', async () => {
+    // Prepare: the lengths of three 250,000-character words concatenated in one 10 s pane
+    const fired: (readonly [string, number])[] = [];
+    const concatenated = pipeline('large-pane')
+      .fromKinesis()
+      .map((record) => decodeUtf8(record.value).split(' '))
+      .withTimestamps(([time]) => Number(time))
+      .mapToPair(([, word]): readonly [string, string] => ['k', word ?? ''])
+      .reduceByKeyAndWindow((a, b) => a + b, tumblingWindows({ lengthMs: 10_000, allowedLatenessMs: 0 }), {
+        name: 'concat',
+      })
+      .foreachBatch((pairs) => void fired.push(...pairs.map(([key, text]) => [key, text.length] as const)));
+    const clock = new ManualClock(T0);
+    const runtime = createInMemoryRuntime(concatenated, { clock, idleTimeoutMs: 1_000 });
+
+    // Act
+    await runtime.process(
+      SHARD,
+      textRecords(['x', 'y', 'z'].map((c, i) => `${T0 + i} ${c.repeat(250_000)}`)),
+    );
+    const objects = await runtime.stores.objects.list('state/');
+    clock.advance(60_000);
+    await runtime.fire();
+
+    // Assess
+    expect(objects).toHaveLength(1);
+    expect(fired).toEqual([['k', 750_000]]);
+  });
+
+  it('keeps a mapWithState state above 400 KB in the object store, through its lazy and swept timeouts', async () => {
+    // Prepare: per key, the concatenation of its words; a key idle for 10 s emits its length
+    const outputs: (readonly [string, number])[] = [];
+    const sessions = pipeline('large-sessions')
+      .fromKinesis()
+      .map((record) => decodeUtf8(record.value).split(' '))
+      .mapToPair(([key, word]): readonly [string, string] => [key ?? '', word ?? ''])
+      .mapWithState<string, readonly [string, number]>(
+        (key, word, state) => {
+          if (state.isTimingOut()) return [key, state.get().length];
+          state.update((state.getOption() ?? '') + (word ?? ''));
+          return undefined;
+        },
+        { name: 'sessions', timeoutMs: 10_000 },
+      )
+      .foreachBatch((batch) => void outputs.push(...batch));
+    const clock = new ManualClock(T0);
+    const runtime = createInMemoryRuntime(sessions, { clock });
+    const big = (c: string) => `a ${c.repeat(250_000)}`;
+
+    // Act: two large words on "a"; 30 s later a third (the state times out lazily first); then a sweep
+    await runtime.process(SHARD, textRecords([big('x'), big('y')]));
+    clock.advance(30_000);
+    await runtime.process(SHARD, textRecords([big('z')], { firstN: 2 }));
+    clock.advance(30_000);
+    await runtime.tick();
+
+    // Assess
+    expect(outputs).toEqual([
+      ['a', 500_000],
+      ['a', 250_000],
+    ]);
+    expect([...runtime.deadLetters.entries.values()]).toEqual([]);
+  });
+
   it(`dead-letters the values of a key whose state would pass MAX_STATE_BYTES, and the batch moves on`, async () => {
     // Prepare: two lines of 9 MiB on key "a" make an 18 MiB state
     const runtime = createInMemoryRuntime(lineLengths(), { clock: new ManualClock(T0) });
