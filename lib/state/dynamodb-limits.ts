@@ -24,6 +24,28 @@ export function itemSizeBytes(item: Item): number {
   return size;
 }
 
+/**
+ * Whether `item` takes at most `limitBytes` as DynamoDB counts it ({@link itemSizeBytes}); counts
+ * UTF-8 bytes only when three bytes per character could pass the limit.
+ */
+export function itemFits(item: Item, limitBytes: number): boolean {
+  return maxItemSizeBytes(item) <= limitBytes || itemSizeBytes(item) <= limitBytes;
+}
+
+/** An upper bound of {@link itemSizeBytes} from string lengths (at most 3 UTF-8 bytes per UTF-16 unit). */
+function maxItemSizeBytes(item: Item): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) size += 3 * name.length + maxValueSize(value);
+  return size;
+}
+
+function maxValueSize(value: AttributeValue): number {
+  if (value.S !== undefined) return 3 * value.S.length;
+  if (value.N !== undefined) return 2 + value.N.length;
+  if (value.M !== undefined) return 3 + Object.keys(value.M).length + maxItemSizeBytes(value.M);
+  return valueSize(value);
+}
+
 function valueSize(value: AttributeValue): number {
   if (value.S !== undefined) return utf8Length(value.S);
   if (value.N !== undefined) return numberSize(value.N);
@@ -54,8 +76,7 @@ export function dynamoDbLimitViolation(item: Item, keyNames = { pk: 'pk', sk: 's
     return `One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of ${DynamoDbLimits.PARTITION_KEY_BYTES} bytes`;
   if (sk !== undefined && utf8Length(sk) > DynamoDbLimits.SORT_KEY_BYTES)
     return `One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of ${DynamoDbLimits.SORT_KEY_BYTES} bytes`;
-  if (itemSizeBytes(item) > DynamoDbLimits.ITEM_BYTES)
-    return 'Item size has exceeded the maximum allowed size';
+  if (!itemFits(item, DynamoDbLimits.ITEM_BYTES)) return 'Item size has exceeded the maximum allowed size';
   return undefined;
 }
 

@@ -2,6 +2,7 @@ export type { Item } from './dynamodb-items';
 export { Attr, isConditionalCheckFailed } from './dynamodb-items';
 export {
   DynamoDbLimits,
+  itemFits,
   DynamoDbValidationException,
   dynamoDbLimitViolation,
   itemSizeBytes,

@@ -32,6 +32,7 @@ export interface MemoryKeyedStateStoreOptions {
  * enforced on every write (2,048-byte partition keys, 1,024-byte sort keys, 400 KB items: a
  * `ValidationException` as DynamoDB raises it), so unit tests fail where DynamoDB would. States
  * round-trip through JSON, so a non-serializable state fails in tests as it would in DynamoDB.
+ * Items are never changed once built (every write stores a new one), so reads share them.
  */
 export class MemoryKeyedStateStore extends StateItemStore {
   private readonly items = new Map<string, Item>();
@@ -57,14 +58,14 @@ export class MemoryKeyedStateStore extends StateItemStore {
 
   protected async getItem(key: Item): Promise<Item | undefined> {
     const item = this.items.get(itemKeyId(key));
-    return item === undefined ? undefined : structuredClone(item);
+    return item === undefined ? undefined : item;
   }
 
   protected async getItems(keys: readonly Item[]): Promise<Item[]> {
     const out: Item[] = [];
     for (const id of new Set(keys.map(itemKeyId))) {
       const item = this.items.get(id);
-      if (item !== undefined) out.push(structuredClone(item));
+      if (item !== undefined) out.push(item);
     }
     return out;
   }
@@ -76,8 +77,8 @@ export class MemoryKeyedStateStore extends StateItemStore {
     const stored = this.items.get(id);
     const storedVersion = stored === undefined ? undefined : readNumber(stored, Attr.version);
     if (storedVersion !== expectedVersion)
-      return { written: false, current: stored === undefined ? undefined : structuredClone(stored) };
-    this.items.set(id, structuredClone(item));
+      return { written: false, current: stored === undefined ? undefined : stored };
+    this.items.set(id, item);
     return { written: true, replaced: stored };
   }
 
@@ -85,7 +86,7 @@ export class MemoryKeyedStateStore extends StateItemStore {
     return [...this.items.values()]
       .filter((item) => readString(item, Attr.pk) === partitionKey)
       .sort((a, b) => ((readString(a, Attr.sk) ?? '') < (readString(b, Attr.sk) ?? '') ? -1 : 1))
-      .map((item) => structuredClone(item));
+      .map((item) => item);
   }
 
   protected async scanItems(prefix: string): Promise<Item[]> {
@@ -95,6 +96,6 @@ export class MemoryKeyedStateStore extends StateItemStore {
           (readString(item, Attr.pk) ?? '').startsWith(prefix) &&
           (item[Attr.state] !== undefined || item[Attr.object] !== undefined),
       )
-      .map((item) => structuredClone(item));
+      .map((item) => item);
   }
 }

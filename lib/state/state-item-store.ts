@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { utf8Length } from '../core';
 import type { ObjectStore } from '../storage';
 import { Attr, type Item, readNumber, readString, readStringMap, stringMap } from './dynamodb-items';
-import { DynamoDbLimits, itemSizeBytes } from './dynamodb-limits';
+import { DynamoDbLimits, itemFits } from './dynamodb-limits';
 import { StateObjectMissingError } from './errors';
 import {
   type KeyedStateStore,
@@ -103,8 +103,9 @@ export abstract class StateItemStore implements KeyedStateStore {
   protected abstract scanItems(prefix: string): Promise<Item[]>;
 
   public async getMany(operatorId: string, refs: readonly StateKeyRef[]): Promise<Map<string, StoredState>> {
-    const byItemKey = new Map(refs.map((ref) => [itemKeyId(this.address(operatorId, ref).key), refId(ref)]));
-    const items = await this.getItems(refs.map((ref) => this.address(operatorId, ref).key));
+    const keys = refs.map((ref) => this.address(operatorId, ref).key);
+    const byItemKey = new Map(keys.map((key, index) => [itemKeyId(key), refId(refs[index] as StateKeyRef)]));
+    const items = await this.getItems(keys);
     const out = new Map<string, StoredState>();
     await this.decodeAll(items, (item, decoded) => {
       const id = byItemKey.get(itemKeyId(item));
@@ -213,7 +214,7 @@ export abstract class StateItemStore implements KeyedStateStore {
     if (next.value === undefined) return { item: withoutOversizedKeyId(item) };
     const json = JSON.stringify(next.value);
     const inline: Item = { ...item, [Attr.state]: { S: json } };
-    if (itemSizeBytes(inline) <= this.inlineItemBytes) return { item: inline };
+    if (itemFits(inline, this.inlineItemBytes)) return { item: inline };
     const object = `${STATE_OBJECT_PREFIX}${this.namespace}/${sha256(itemKeyId(key))}/${next.version}-${randomUUID()}`;
     await this.largeStates.put(
       object,
@@ -290,7 +291,7 @@ function plainKeyId(address: string, offset: number): string | undefined {
 
 /** Drops the full key id from an item that would exceed DynamoDB's item size with it (its object keeps it). */
 function withoutOversizedKeyId(item: Item): Item {
-  if (item[Attr.keyId] === undefined || itemSizeBytes(item) <= DynamoDbLimits.ITEM_BYTES) return item;
+  if (item[Attr.keyId] === undefined || itemFits(item, DynamoDbLimits.ITEM_BYTES)) return item;
   const { [Attr.keyId]: _dropped, ...rest } = item;
   return rest;
 }
