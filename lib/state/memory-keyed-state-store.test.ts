@@ -15,6 +15,15 @@ describe('Class: MemoryKeyedStateStore', () => {
     });
   });
 
+  describe('Constructor', () => {
+    it('refuses an inline item size above DynamoDB’s item limit, naming the range', () => {
+      expect(() => new MemoryKeyedStateStore({ inlineItemBytes: 409_601 })).toThrow(
+        /inlineItemBytes must be a whole number between 0 and 409600 inclusive, DynamoDB's item size limit \(given 409601\)/,
+      );
+      expect(() => new MemoryKeyedStateStore({ inlineItemBytes: 1.5 })).toThrow(/given 1.5/);
+    });
+  });
+
   describe('Method: put', () => {
     it('refuses an item DynamoDB would refuse, with DynamoDB’s ValidationException', async () => {
       // Prepare: fencing marks of 500 KB cannot move to the object store

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { utf8Length } from '../core';
+import { InvalidConfigurationError, utf8Length } from '../core';
 import type { ObjectStore } from '../storage';
 import { Attr, type Item, readNumber, readString, readStringMap, stringMap } from './dynamodb-items';
 import { DynamoDbLimits, itemFits } from './dynamodb-limits';
@@ -44,6 +44,7 @@ export interface StateItemStoreOptions {
    * their state in `largeStates` instead. Lower it only to exercise the offload path in tests.
    *
    * @default 409600 (DynamoDB's 400 KB item limit)
+   * @throws InvalidConfigurationError (at construction) when not a whole number from 0 to 409600
    */
   readonly inlineItemBytes?: number;
 }
@@ -86,6 +87,15 @@ export abstract class StateItemStore implements KeyedStateStore {
     this.namespace = options.namespace;
     this.largeStates = options.largeStates;
     this.inlineItemBytes = options.inlineItemBytes ?? DynamoDbLimits.ITEM_BYTES;
+    if (
+      !Number.isInteger(this.inlineItemBytes) ||
+      this.inlineItemBytes < 0 ||
+      this.inlineItemBytes > DynamoDbLimits.ITEM_BYTES
+    ) {
+      throw new InvalidConfigurationError(
+        `inlineItemBytes must be a whole number between 0 and ${DynamoDbLimits.ITEM_BYTES} inclusive, DynamoDB's item size limit (given ${options.inlineItemBytes}); omit it to keep states inline up to that limit`,
+      );
+    }
   }
 
   /** Consistent read of one item by its key (`pk`, `sk`). */
