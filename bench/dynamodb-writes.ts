@@ -25,7 +25,7 @@ export async function benchDynamoDbWrites(dynamodb: DynamoDBClient): Promise<voi
     const executor = new BatchExecutor({
       pipeline: statefulWordCount,
       namespace,
-      state: new DynamoDbKeyedStateStore(table),
+      state: new DynamoDbKeyedStateStore({ ...table, largeStates: objects }),
       ledger: new DynamoDbPartitionLedgerStore(table),
       writeAheadLog: new WriteAheadLog(objects, namespace),
       deadLetters: new MemoryDeadLetterSink(),

@@ -2,6 +2,7 @@ import { createAwsClients } from '../localstack/clients';
 import { startEmbeddedStack } from '../localstack/embedded';
 import { benchCoreThroughput } from './core-throughput';
 import { benchDynamoDbWrites } from './dynamodb-writes';
+import { benchLongKeysAndLargeStates } from './long-keys-large-states';
 import { benchWindows } from './windowed';
 
 /** `npm run bench`: prints the numbers; asserts nothing about speed. */
@@ -13,10 +14,12 @@ async function main(): Promise<void> {
   // One embedded stack for every DynamoDB bench: each uses its own table or namespace.
   const stack = await startEmbeddedStack({ port: 0, persist: false });
   try {
-    const { dynamodb } = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
+    const { dynamodb, s3 } = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
     await benchDynamoDbWrites(dynamodb);
     console.log();
     await benchWindows(dynamodb);
+    console.log();
+    await benchLongKeysAndLargeStates(dynamodb, s3);
   } finally {
     await stack.stop();
   }

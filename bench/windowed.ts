@@ -98,7 +98,7 @@ async function windowedDynamoDb(dynamodb: DynamoDBClient): Promise<void> {
     const table = { client: dynamodb, tableName: 'bench-windows', namespace };
     const clock = new ManualClock(START);
     const windowed = windowedWordCount(spec);
-    const state = new DynamoDbKeyedStateStore(table);
+    const state = new DynamoDbKeyedStateStore({ ...table, largeStates: new MemoryObjectStore() });
     const ledger = new DynamoDbPartitionLedgerStore(table);
     const progress = new DynamoDbWindowProgressStore(table);
     const metrics = new MemoryMetricsSink();
@@ -168,7 +168,7 @@ async function outputModesDynamoDb(dynamodb: DynamoDBClient): Promise<void> {
     const executor = new BatchExecutor({
       pipeline: windowed,
       namespace,
-      state: new DynamoDbKeyedStateStore(table),
+      state: new DynamoDbKeyedStateStore({ ...table, largeStates: new MemoryObjectStore() }),
       ledger: new DynamoDbPartitionLedgerStore(table),
       writeAheadLog: new WriteAheadLog(new MemoryObjectStore(), namespace),
       deadLetters: new MemoryDeadLetterSink(),

@@ -9,6 +9,7 @@ import event from '../../test/fixtures/kinesis-event.json';
 import { MemoryMetricsSink } from '../metrics';
 import { kinesisPartitionId } from '../sources';
 import { DynamoDbKeyedStateStore } from '../state';
+import { S3ObjectStore } from '../storage';
 import { createKinesisHandler } from './kinesis-handler';
 
 /** The fixture's shard, named as the handler names partitions (stream and shard). */
@@ -56,6 +57,7 @@ describe('Function: createKinesisHandler (invoked directly, emulators over HTTP)
       client: clients.dynamodb,
       tableName: 'handler-test',
       namespace: 'fixture',
+      largeStates: new S3ObjectStore({ client: clients.s3, bucket: 'handler-test' }),
     });
     expect(Object.fromEntries(await state.scan('global-word-counts'))).toEqual({
       '"to"': 3,

@@ -7,6 +7,7 @@ import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-tab
 import event from '../../test/fixtures/kinesis-event.json';
 import { decodeUtf8, ManualClock, pipeline, unwrapMapWithState } from '../core';
 import { DynamoDbKeyedStateStore } from '../state';
+import { S3ObjectStore } from '../storage';
 import { createKinesisHandler } from './kinesis-handler';
 import { WINDOW_TICK } from './window-tick';
 
@@ -62,6 +63,7 @@ describe('Function: createKinesisHandler with a mapWithState timeout (emulators 
       client: clients.dynamodb,
       tableName: 'timeout-handler-test',
       namespace: 'sessions',
+      largeStates: new S3ObjectStore({ client: clients.s3, bucket: 'timeout-handler-test' }),
     });
 
     // Act

@@ -134,7 +134,7 @@ export function createRuntimeLoader(
       now: clock.now(),
     });
     const table = { client: clients.dynamodb, tableName: config.stateTable, namespace: config.namespace };
-    const state = new DynamoDbKeyedStateStore(table);
+    const state = new DynamoDbKeyedStateStore({ ...table, largeStates: objects });
     const ledger = new DynamoDbPartitionLedgerStore(table);
     const deadLetters = new ObjectStoreDeadLetterSink(objects, config.namespace);
     const references = new ReferenceDataCache({

@@ -79,6 +79,7 @@ describe('Class: S3JsonReferenceLoader', () => {
           throw cause;
         },
         list: async () => [],
+        delete: async () => undefined,
       };
       const loader = new S3JsonReferenceLoader({ objectStoreFor: () => failing });
 

@@ -37,9 +37,9 @@ export interface InMemoryRuntimeOptions {
  */
 export function createInMemoryRuntime(pipeline: Pipeline, options: InMemoryRuntimeOptions) {
   const namespace = pipeline.name;
-  const state = new MemoryKeyedStateStore();
-  const ledger = new MemoryPartitionLedgerStore();
   const objects = new MemoryObjectStore();
+  const state = new MemoryKeyedStateStore({ namespace, largeStates: objects });
+  const ledger = new MemoryPartitionLedgerStore();
   const progress = new MemoryWindowProgressStore();
   const deadLetters = new MemoryDeadLetterSink();
   const lateData = new MemoryDeadLetterSink();

@@ -6,6 +6,10 @@ export const Attr = {
   sk: 'sk',
   version: 'v',
   state: 's',
+  /** The full key id, on items addressed by a hash of it (see `StateItemStore`). */
+  keyId: 'k',
+  /** The S3 key of the object holding the state, on items whose state is too large to be inline. */
+  object: 'o',
   marks: 'm',
   expiresAt: 'expiresAt',
   updatedAt: 'updatedAt',

@@ -1,7 +1,7 @@
 /**
  * The key prefixes Sparkless itself writes in a pipeline's bucket: the write-ahead log (and the
- * reference data versions next to it), dead letters, late data, checkpoints and Lambda's on-failure
- * records. Objects under them are never input, and `saveAsTextFiles` may not write there.
+ * reference data versions next to it), dead letters, late data, checkpoints, Lambda's on-failure
+ * records and states too large for a DynamoDB item. Objects under them are never input, and `saveAsTextFiles` may not write there.
  */
 export const SPARKLESS_KEY_PREFIXES: readonly string[] = [
   'wal/',
@@ -9,4 +9,5 @@ export const SPARKLESS_KEY_PREFIXES: readonly string[] = [
   'late-data/',
   'checkpoints/',
   'on-failure/',
+  'state/',
 ];

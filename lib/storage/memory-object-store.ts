@@ -13,6 +13,10 @@ export class MemoryObjectStore implements ObjectStore {
     return this.objects.get(key)?.slice();
   }
 
+  public async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
   public async list(prefix: string): Promise<string[]> {
     return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
   }

@@ -10,6 +10,8 @@ export interface ObjectStore {
   get(key: string): Promise<Uint8Array | undefined>;
   /** Lists every key under `prefix`, in lexicographic order. */
   list(prefix: string): Promise<string[]>;
+  /** Deletes `key` (nothing happens when it does not exist). */
+  delete(key: string): Promise<void>;
 }
 
 /** Reads and parses a JSON object, or `undefined` when absent. */

@@ -51,12 +51,13 @@ export function localPipelineLocation(location: Omit<StorageLocation, 'onFailure
 /** Readers for a pipeline deployed at `location`. */
 export function createPipelineReaders(location: PipelineLocation): PipelineReaders {
   const { namespace } = location;
+  const objects = new S3ObjectStore({ client: location.s3, bucket: location.bucket });
   const state = new DynamoDbKeyedStateStore({
     client: location.dynamodb,
     tableName: location.tableName,
     namespace,
+    largeStates: objects,
   });
-  const objects = new S3ObjectStore({ client: location.s3, bucket: location.bucket });
   return {
     readState: async (operatorId) =>
       new Map([...(await state.scan(operatorId))].map(([keyId, value]) => [JSON.parse(keyId), value])),

@@ -6,3 +6,20 @@ export function lines(name = 'spec'): DStream<string> {
     .fromKinesis()
     .map((record) => decodeUtf8(record.value));
 }
+
+/**
+ * Lines `"<key> <kib>"`: each appends `kib` KiB of padding to its key's state (`updateStateByKey`
+ * named `padding`), so small records make states of any size (above DynamoDB's 400 KB item limit,
+ * or past `MAX_STATE_BYTES`).
+ */
+export function paddingPipeline(name: string) {
+  return pipeline(name)
+    .fromKinesis()
+    .map((record) => decodeUtf8(record.value).split(' '))
+    .mapToPair(([key, kib]): readonly [string, number] => [key ?? '', Number(kib)])
+    .updateStateByKey<string>(
+      (sizes, state = '') => state + sizes.map((kib) => '.'.repeat(kib * 1024)).join(''),
+      { name: 'padding' },
+    )
+    .print(1);
+}

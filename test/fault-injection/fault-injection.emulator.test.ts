@@ -29,6 +29,8 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
     const objects = new S3ObjectStore({ client: s3, bucket: 'fault-injection' });
     let crashes = 0;
     const sessionEnds = { lazily: 0, swept: 0 };
+    let largeStateObjects = 0;
+    let longWords = 0;
     for (let seed = 10_001; seed < 10_001 + TRIALS; seed++) {
       const namespace = `trial-${seed}`;
       const table = { client: dynamodb, tableName: 'fault-injection', namespace };
@@ -38,7 +40,13 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
         seed,
         {
           namespace,
-          state: new DynamoDbKeyedStateStore(table),
+          // A tenth of the trials keep most states in S3, as states above 400 KB are.
+          state: (largeStates) =>
+            new DynamoDbKeyedStateStore({
+              ...table,
+              largeStates,
+              ...(seed % 10 === 0 ? { inlineItemBytes: 200 } : {}),
+            }),
           ledger: new DynamoDbPartitionLedgerStore(table),
           objects,
           progress: new DynamoDbWindowProgressStore(table),
@@ -48,6 +56,8 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
       crashes += report.crashes;
       sessionEnds.lazily += report.sessionEnds.lazily;
       sessionEnds.swept += report.sessionEnds.swept;
+      largeStateObjects += report.largeStateObjects;
+      longWords += report.longWords;
 
       // Assess
       expectInvariantsHeld(report);
@@ -56,5 +66,9 @@ describe('Invariant: exactly-once state under injected faults (DynamoDB and S3 e
     // mapWithState sessions ended both ways: lazily in batches and by sweeps
     expect(sessionEnds.lazily).toBeGreaterThan(0);
     expect(sessionEnds.swept).toBeGreaterThan(0);
+    // states were kept in S3 and read back
+    expect(largeStateObjects).toBeGreaterThan(0);
+    // a word above DynamoDB's key limits was counted (with the others)
+    expect(longWords).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -83,12 +83,13 @@ export function faultyLedgerStore(inner: PartitionLedgerStore, faults: FaultInje
   };
 }
 
-/** An {@link ObjectStore} (write-ahead log, dead letters) whose calls crash at random. */
+/** An {@link ObjectStore} (write-ahead log, dead letters, states too large for an item) whose calls crash at random. */
 export function faultyObjectStore(inner: ObjectStore, faults: FaultInjector): ObjectStore {
   return {
     put: (key, body, contentType) => faults.write('objects.put', () => inner.put(key, body, contentType)),
     get: (key) => faults.read('objects.get', () => inner.get(key)),
     list: (prefix) => inner.list(prefix),
+    delete: (key) => faults.write('objects.delete', () => inner.delete(key)),
   };
 }
 

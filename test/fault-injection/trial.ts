@@ -30,7 +30,8 @@ import { RevisionedTable } from './revisioned-table';
 /** The durable stores a trial runs against (fresh, empty namespace per trial). */
 export interface TrialStores {
   readonly namespace: string;
-  readonly state: KeyedStateStore;
+  /** Builds the state store over the object store its large states go to (the trial's crashing one). */
+  readonly state: (largeStates: ObjectStore) => KeyedStateStore;
   readonly ledger: PartitionLedgerStore;
   readonly objects: ObjectStore;
   readonly progress: WindowProgressStore;
@@ -87,6 +88,10 @@ export interface TrialReport {
   readonly unstableSessionOutputs: string[];
   /** How sessions ended (informational): lazily in a batch, or by a sweep (during the trial or the final one). */
   readonly sessionEnds: { readonly lazily: number; readonly swept: number };
+  /** States kept in the object store at the end (too large for their item), each read back by the scans above. */
+  readonly largeStateObjects: number;
+  /** How often the word longer than DynamoDB's key limits occurs in the input (its count is checked with the others). */
+  readonly longWords: number;
 }
 
 /** What the trial's `mapWithState` emits: a running count per value, the session's count when it times out. */
@@ -101,9 +106,11 @@ const TRIAL_START = 1_700_000_000_000;
  */
 const MAX_UNINJECTED_FAILURES = 10;
 
+/** A word longer than DynamoDB's key limits (in some lines): its items are addressed by a hash of it. */
+const LONG_WORD = `long${'o'.repeat(2_100)}ng`;
 const VOCABULARY = ['spark', 'lambda', 'kinesis', 'state', 'window', 'shard', 'exactly', 'once'];
 /** The words the `mapWithState` sessions count (half the vocabulary keeps the trial fast; keys stay shared by all partitions). */
-const SESSION_WORDS: ReadonlySet<string> = new Set(['spark', 'lambda', 'kinesis', 'state']);
+const SESSION_WORDS: ReadonlySet<string> = new Set(['spark', 'lambda', 'kinesis', 'state', LONG_WORD]);
 const encoder = new TextEncoder();
 
 /**
@@ -189,6 +196,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     });
 
   const faultyObjects = faultyObjectStore(stores.objects, faults);
+  const state = stores.state(faultyObjects);
   const clock = new ManualClock(TRIAL_START);
   const newFirer = () =>
     new WindowFirer({
@@ -196,7 +204,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
       namespace: stores.namespace,
       ledger: faultyLedgerStore(stores.ledger, faults),
       progress: faultyProgressStore(stores.progress, faults),
-      state: faultyStateStore(stores.state, faults),
+      state: faultyStateStore(state, faults),
       deadLetters: new ObjectStoreDeadLetterSink(faultyObjects, stores.namespace),
       clock,
       idleTimeoutMs: 3_600_000,
@@ -207,7 +215,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     new BatchExecutor({
       pipeline: trialPipeline,
       namespace: stores.namespace,
-      state: faultyStateStore(stores.state, faults),
+      state: faultyStateStore(state, faults),
       ledger: faultyLedgerStore(stores.ledger, faults),
       writeAheadLog: new WriteAheadLog(faultyObjects, stores.namespace),
       deadLetters: new ObjectStoreDeadLetterSink(faultyObjects, stores.namespace),
@@ -291,7 +299,7 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     invocations,
     expectedCounts: input.expectedCounts,
     actualCounts: Object.fromEntries(
-      [...(await stores.state.scan('counts'))].map(([keyId, count]) => [
+      [...(await state.scan('counts'))].map(([keyId, count]) => [
         JSON.parse(keyId) as string,
         count as number,
       ]),
@@ -326,11 +334,13 @@ export async function runTrial(seed: number, stores: TrialStores, shape: TrialSh
     ),
     sessionTotals: sessions.totals,
     sessionRunErrors: sessions.runErrors,
-    liveSessions: [...(await stores.state.scan('sessions'))]
+    liveSessions: [...(await state.scan('sessions'))]
       .filter(([, stored]) => unwrapMapWithState(stored).exists)
       .map(([keyId]) => keyId),
     unstableSessionOutputs,
     sessionEnds: sessions.ends,
+    largeStateObjects: (await stores.objects.list(`state/${stores.namespace}/`)).length,
+    longWords: input.expectedCounts[LONG_WORD] ?? 0,
   };
 }
 
@@ -401,6 +411,7 @@ function generateInput(random: SeededRandom, shape: TrialShape): TrialInput {
         poison.push(`${partition}:${offset}`);
       } else {
         const words = Array.from({ length: random.int(1, 5) }, () => random.pick(VOCABULARY));
+        if (random.chance(0.04)) words.push(LONG_WORD);
         for (const word of words) expectedCounts[word] = (expectedCounts[word] ?? 0) + 1;
         for (const end of windowEndsContaining(TRIAL_WINDOWS, arrivalTime)) {
           const window = expectedWindows[String(end)] ?? {};

@@ -6,5 +6,6 @@ export {
   InvalidPipelineError,
   MalformedEnvelopeError,
   SparklessError,
+  StateTooLargeError,
   UserCodeError,
 } from './sparkless-error';

@@ -15,6 +15,7 @@ export const ErrorCode = {
   LateRecord: 'LATE_RECORD',
   InvalidStateAccess: 'INVALID_STATE_ACCESS',
   StateTooLarge: 'STATE_TOO_LARGE',
+  StateObjectMissing: 'STATE_OBJECT_MISSING',
   ReferenceDataUnavailable: 'REFERENCE_DATA_UNAVAILABLE',
   ReferenceSourceMissing: 'REFERENCE_SOURCE_MISSING',
   ReferenceSourceInvalid: 'REFERENCE_SOURCE_INVALID',
@@ -96,6 +97,29 @@ export class UserCodeError extends SparklessError {
   public constructor(stage: string, cause: unknown) {
     super(ErrorCode.UserCodeFailed, `${stage} threw: ${describeError(cause)}`, { cause });
     this.stage = stage;
+  }
+}
+
+/**
+ * A key's state (its JSON, with the key) would exceed the largest state Sparkless stores
+ * (`MAX_STATE_BYTES`): the key's values are dead-lettered and its stored state is left as it was.
+ */
+export class StateTooLargeError extends SparklessError {
+  /** The operator whose state it is. */
+  public readonly operatorId: string;
+  /** The size the state would have taken, in bytes of UTF-8 JSON (key included). */
+  public readonly bytes: number;
+  /** The largest size allowed, in bytes. */
+  public readonly limitBytes: number;
+
+  public constructor(operatorId: string, keyPreview: string, bytes: number, limitBytes: number) {
+    super(
+      ErrorCode.StateTooLarge,
+      `${operatorId}: the state of key ${keyPreview} would take ${bytes} bytes of JSON (key included), above the ${limitBytes} bytes (${limitBytes / 1024 / 1024} MiB) a key's state may take; its values were dead-lettered and its stored state left as it was: keep a smaller state (aggregates rather than copies of the input)`,
+    );
+    this.operatorId = operatorId;
+    this.bytes = bytes;
+    this.limitBytes = limitBytes;
   }
 }
 

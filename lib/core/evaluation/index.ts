@@ -21,4 +21,5 @@ export type {
   StatefulStep,
   StoredRevision,
 } from './state-backend';
+export { keyPreview, MAX_STATE_BYTES, stateSizeError, utf8Length } from './state-size';
 export type { TextFileSink } from './text-file-sink';

@@ -1,4 +1,4 @@
-import type { UserCodeError } from '../errors';
+import type { SparklessError } from '../errors';
 
 /** One key's input to a stateful operator in one batch. */
 export interface KeyGroup {
@@ -64,8 +64,11 @@ export type KeyOutcome =
     }
   | {
       readonly kind: 'failed';
-      /** The update function threw; the key's values go to the dead-letter sink. */
-      readonly error: UserCodeError;
+      /**
+       * The update function threw (`UserCodeError`) or the state would be too large
+       * (`StateTooLargeError`); the key's values go to the dead-letter sink.
+       */
+      readonly error: SparklessError;
     };
 
 /**

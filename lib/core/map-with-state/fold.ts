@@ -1,4 +1,3 @@
-import { ErrorCode, SparklessError } from '../errors';
 import type { MapWithStateNode } from '../pipeline/graph';
 import { MutableStateHandle } from './state-handle';
 import {
@@ -16,12 +15,6 @@ export const OUTPUT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /** How many other partitions' stored outputs an item keeps at most (the most recent ones). */
 export const MAX_RETAINED_PARTITIONS = 64;
-
-/**
- * The largest item a fold may write, in characters of JSON: DynamoDB items hold at most 400 KB,
- * fencing marks and attribute names included.
- */
-export const MAX_ITEM_JSON_LENGTH = 300_000;
 
 /** What the operator contributes to a fold or a timeout. */
 export type MapWithStateOperator = Pick<
@@ -46,9 +39,10 @@ export interface MapWithStateFold {
  * and the state removed (a lazy timeout); then it is called once per value, in offset order,
  * with the evolving state. The returned item holds the new state and these calls' outputs.
  *
- * @throws whatever the function throws for a value, or {@link SparklessError} `STATE_TOO_LARGE` when the
- * new item (state and outputs) would exceed {@link MAX_ITEM_JSON_LENGTH}: the key's values are then
- * dead-lettered and its item left as it was
+ * The item (state and outputs) is checked against `MAX_STATE_BYTES` like every fold (`decideFold`):
+ * past it, the key's values are dead-lettered with `STATE_TOO_LARGE` and its item left as it was.
+ *
+ * @throws whatever the function throws for a value
  */
 export function foldMapWithState(
   operator: MapWithStateOperator,
@@ -86,13 +80,6 @@ export function foldMapWithState(
     outputs: { ...retainedOutputs(item?.outputs, fold), [fold.partition]: entry },
     ...(item?.timedOut === undefined ? {} : { timedOut: item.timedOut }),
   };
-  const length = JSON.stringify(next).length;
-  if (length > MAX_ITEM_JSON_LENGTH) {
-    throw new SparklessError(
-      ErrorCode.StateTooLarge,
-      `${operator.operatorId}: the state and this batch's outputs of key ${JSON.stringify(fold.key)} take ${length} characters of JSON, above the ${MAX_ITEM_JSON_LENGTH} a state item holds; emit less per value (aggregates rather than copies of the input) or keep a smaller state`,
-    );
-  }
   return next;
 }
 

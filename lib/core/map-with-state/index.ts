@@ -3,7 +3,6 @@ export {
   decideTimeout,
   expiryBucket,
   foldMapWithState,
-  MAX_ITEM_JSON_LENGTH,
   MAX_RETAINED_PARTITIONS,
   OUTPUT_RETENTION_MS,
 } from './fold';

@@ -383,8 +383,8 @@ export class DStream<T> {
    * timeout bucket adds one (a batch replayed long after its claim re-created an expired key).
    * So include the key in the outputs and write them idempotently per batch id and key: that is
    * exactly-once. State and outputs must be JSON values (they are stored as JSON); a key's state
-   * and outputs of one batch must stay under `MAX_ITEM_JSON_LENGTH` characters, or its values
-   * are dead-lettered.
+   * and outputs of one batch must stay under `MAX_STATE_BYTES` (16 MiB of JSON), or its values
+   * are dead-lettered (`STATE_TOO_LARGE`).
    *
    * @example
    * // Sessions: count per user, emitted when the user has been idle for 30 minutes

@@ -111,12 +111,12 @@ describe('Operator: mapWithState', () => {
       expect(codes).toEqual([ErrorCode.InvalidStateAccess, ErrorCode.InvalidStateAccess]);
     });
 
-    it('dead-letters the values of a key whose state and outputs would not fit in a state item', async () => {
-      // Prepare: every value emits a 200,000-character copy
+    it('dead-letters the values of a key whose state and outputs would exceed MAX_STATE_BYTES', async () => {
+      // Prepare: every value emits a copy of 9 MiB, so two values of a key pass the 16 MiB maximum
       const copying = words()
         .mapWithState<number, string>((word, _one, state) => {
           state.update((state.getOption() ?? 0) + 1);
-          return word.repeat(200_000 / word.length);
+          return word.repeat((9 * 1024 * 1024) / word.length);
         })
         .print();
       const runner = new InMemoryRunner(copying);
@@ -129,10 +129,10 @@ describe('Operator: mapWithState', () => {
       expect(runner.deadLetters).toEqual([
         expect.objectContaining({ kind: 'element', stage: 'mapWithState#0', value: ['ab', [1, 1]] }),
       ]);
-      const cause = (runner.deadLetters[0]?.error as Error).cause as { code?: string; message?: string };
-      expect(cause.code).toBe(ErrorCode.StateTooLarge);
-      expect(cause.message).toMatch(
-        /key "ab" take \d+ characters of JSON, above the 300000 a state item holds/,
+      const error = runner.deadLetters[0]?.error as { code?: string; message?: string };
+      expect(error.code).toBe(ErrorCode.StateTooLarge);
+      expect(error.message).toMatch(
+        /key "ab" would take \d+ bytes of JSON \(key included\), above the 16777216 bytes \(16 MiB\)/,
       );
     });
 

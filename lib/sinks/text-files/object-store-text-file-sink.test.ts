@@ -82,6 +82,7 @@ describe('Class: ObjectStoreTextFileSink', () => {
         },
         get: async () => undefined,
         list: async () => [],
+        delete: async () => undefined,
       };
       const sink = new ObjectStoreTextFileSink({ defaultBucket: 'pipeline', objectStoreFor: () => failing });
 

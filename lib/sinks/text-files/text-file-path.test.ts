@@ -15,6 +15,12 @@ describe('Function: parseTextFilePath', () => {
     );
   });
 
+  it('refuses state/, where states too large for a DynamoDB item are kept', () => {
+    expect(() => parseTextFilePath('state/x-1/part-0', { defaultBucket: 'p' })).toThrow(
+      /lies under "state\/"/,
+    );
+  });
+
   it('honours custom reserved prefixes', () => {
     const parse = () =>
       parseTextFilePath('input/x-1/part-0', { defaultBucket: 'p', reservedKeyPrefixes: ['input/'] });
