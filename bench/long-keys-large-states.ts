@@ -4,6 +4,7 @@ import { WriteAheadLog } from '../lib/checkpoint';
 import { decodeUtf8, type Pipeline, pipeline, type SourceRecord } from '../lib/core';
 import { DynamoDbPartitionLedgerStore } from '../lib/ledger';
 import { BatchExecutor } from '../lib/runtime';
+import { MemoryMetricsSink } from '../lib/metrics';
 import { MemoryDeadLetterSink } from '../lib/sinks';
 import { DynamoDbKeyedStateStore } from '../lib/state';
 import { MemoryObjectStore, S3ObjectStore } from '../lib/storage';
@@ -95,7 +96,7 @@ export async function benchLongKeysAndLargeStates(dynamodb: DynamoDBClient, s3: 
       ledger: new DynamoDbPartitionLedgerStore(table),
       writeAheadLog: new WriteAheadLog(new MemoryObjectStore(), namespace),
       deadLetters: new MemoryDeadLetterSink(),
-      metrics: { record: () => undefined },
+      metrics: new MemoryMetricsSink(),
       print: () => undefined,
     });
     let firstN = 0;

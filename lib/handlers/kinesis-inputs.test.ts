@@ -175,7 +175,7 @@ describe('Function: createKinesisHandler (envelopes and partition identity, emul
         updatedAt: 1,
       });
       // Prepare: it committed lines 0-1, then claimed lines 2-3 and crashed after the first state write
-      const state = new DynamoDbKeyedStateStore(table);
+      const state = new DynamoDbKeyedStateStore({ ...table, largeStates: objects });
       let writesLeft = Number.POSITIVE_INFINITY;
       const crashing: KeyedStateStore = {
         getMany: (...args) => state.getMany(...args),

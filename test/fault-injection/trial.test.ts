@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryPartitionLedgerStore, type PartitionLedgerStore } from '../../lib/ledger';
 import { MemoryKeyedStateStore } from '../../lib/state';
-import { MemoryObjectStore } from '../../lib/storage';
+import { MemoryObjectStore, type ObjectStore } from '../../lib/storage';
 import { MemoryWindowProgressStore } from '../../lib/windows';
 import { runTrial } from './trial';
 
@@ -22,7 +22,7 @@ describe('Function: runTrial', () => {
     // Prepare
     const stores = {
       namespace: 'trial-outage',
-      state: new MemoryKeyedStateStore(),
+      state: (largeStates: ObjectStore) => new MemoryKeyedStateStore({ largeStates }),
       ledger: ledgerThatNeverRecovers(),
       objects: new MemoryObjectStore(),
       progress: new MemoryWindowProgressStore(),
@@ -41,7 +41,7 @@ describe('Function: runTrial', () => {
     // Prepare
     const stores = {
       namespace: 'trial-crashes',
-      state: new MemoryKeyedStateStore(),
+      state: (largeStates: ObjectStore) => new MemoryKeyedStateStore({ largeStates }),
       ledger: new MemoryPartitionLedgerStore(),
       objects: new MemoryObjectStore(),
       progress: new MemoryWindowProgressStore(),
