@@ -55,6 +55,11 @@ describe('Function: runCli', () => {
       message: /^sparkless: --on-failure must be an s3:\/\/bucket\/prefix\/ URL \(given "bucket\/x"\)$/,
     },
     {
+      argv: ['recover', 'stateful-word-count', '--endpoint', 'http://127.0.0.1:9'],
+      message:
+        /^sparkless: .*ECONNREFUSED.*: start the embedded stack with `npm run localstack`, or fix --endpoint\)$/,
+    },
+    {
       argv: ['recover', 'stateful-word-count', '--module', 'no/such/file.ts'],
       message:
         /^sparkless: cannot load --module no\/such\/file\.ts .*: pass the path of a file that exports your pipeline$/,

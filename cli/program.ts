@@ -80,5 +80,11 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const hint =
+    code === 'ECONNREFUSED'
+      ? ' (nothing listens there: start the embedded stack with `npm run localstack`, or fix --endpoint)'
+      : '';
+  return `${error.name}: ${error.message}${hint}`;
 }
