@@ -12,12 +12,7 @@ import { DynamoDbPartitionLedgerStore, type PartitionLedgerStore } from '../ledg
 import { EmfMetricsSink, type MetricsSink } from '../metrics';
 import { BatchExecutor } from '../runtime';
 import { DynamoDbTableReferenceLoader, ReferenceDataCache, S3JsonReferenceLoader } from '../reference';
-import {
-  type DeadLetterSink,
-  ObjectStoreDeadLetterSink,
-  ObjectStoreTextFileSink,
-  validateTextFilePrefix,
-} from '../sinks';
+import { ObjectStoreDeadLetterSink, ObjectStoreTextFileSink, validateTextFilePrefix } from '../sinks';
 import { DynamoDbKeyedStateStore } from '../state';
 import { S3ObjectStore } from '../storage';
 import { DynamoDbWindowProgressStore, WindowFirer } from '../windows';
@@ -81,8 +76,6 @@ export interface PipelineRuntime {
   readonly writeAheadLog: WriteAheadLog;
   /** The validated configuration. */
   readonly config: HandlerConfig;
-  /** Where a source dead-letters input it cannot read (the executor's dead-letter place). */
-  readonly deadLetters: DeadLetterSink;
   /** The pipeline's name, for dead-letter entries written outside a batch. */
   readonly pipelineName: string;
   /** The metadata checkpoint as loaded (or created) on cold start. */
@@ -197,7 +190,6 @@ export function createRuntimeLoader(
       firer,
       clients,
       config,
-      deadLetters,
       pipelineName: pipeline.name,
       checkpoint: metadata,
       ledger,

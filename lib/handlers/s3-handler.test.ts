@@ -375,11 +375,12 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
     const oldETag = await upload('input/changing.txt', 'old\n');
     const newETag = await upload('input/changing.txt', 'new text\n');
     const seen: CapturedBatch[] = [];
+    const metrics = new MemoryMetricsSink();
     const handler = createS3Handler(
       linesPipeline('s3-handler-changed', (batch) => {
         seen.push(batch);
       }),
-      { clients, environment: environment('changed'), print: () => undefined },
+      { clients, environment: environment('changed'), print: () => undefined, metrics },
     );
 
     // Act
@@ -401,6 +402,7 @@ describe('Function: createS3Handler (invoked directly, emulators over HTTP)', ()
       batchesCommitted: 1,
     });
     expect(seen.map((batch) => batch.lines)).toEqual([['new text']]);
+    expect(metrics.envelopes.map((entry) => entry.deadLetters)).toEqual([1]); // counted in DeadLetters
     const objects = new S3ObjectStore({ client: clients.s3, bucket: CHECKPOINTS });
     const [deadLetterKey] = await objects.list('dead-letter/changed/');
     expect(await getJson<DeadLetterEntry>(objects, deadLetterKey ?? '')).toMatchObject({

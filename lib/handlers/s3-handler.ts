@@ -252,30 +252,24 @@ async function processObject(
  */
 async function deadLetterVersion(runtime: PipelineRuntime, gone: ObjectVersionGoneError): Promise<void> {
   const partition = objectPartition(gone.key, gone.eTag ?? 'unknown', gone.versionId);
-  console.warn(
-    JSON.stringify({
-      level: 'WARN',
-      message: 'object version gone before it was read; dead-lettered',
-      bucket: gone.bucket,
-      key: gone.key,
-      reason: gone.reason,
-    }),
+  await runtime.executor.deadLetterUnbatched(
+    [
+      {
+        id: `${partition}/object`,
+        pipeline: runtime.pipelineName,
+        namespace: runtime.config.namespace,
+        kind: 'object',
+        batchId: partition,
+        partition,
+        stage: 'source',
+        errorCode: gone.code,
+        reason: `${describeError(gone)}; cause: ${describeError(gone.cause)}`,
+        bucket: gone.bucket,
+        key: gone.key,
+        ...(gone.eTag === undefined ? {} : { eTag: gone.eTag }),
+        ...(gone.versionId === undefined ? {} : { versionId: gone.versionId }),
+      },
+    ],
+    'object version gone before it was read; dead-lettered',
   );
-  await runtime.deadLetters.send([
-    {
-      id: `${partition}/object`,
-      pipeline: runtime.pipelineName,
-      namespace: runtime.config.namespace,
-      kind: 'object',
-      batchId: partition,
-      partition,
-      stage: 'source',
-      errorCode: gone.code,
-      reason: `${describeError(gone)}; cause: ${describeError(gone.cause)}`,
-      bucket: gone.bucket,
-      key: gone.key,
-      ...(gone.eTag === undefined ? {} : { eTag: gone.eTag }),
-      ...(gone.versionId === undefined ? {} : { versionId: gone.versionId }),
-    },
-  ]);
 }

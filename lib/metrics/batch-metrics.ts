@@ -23,7 +23,7 @@ export interface BatchMetrics {
   readonly schedulingDelayMs: number;
 }
 
-/** Records dead-lettered before any batch: their envelope (the event source's wrapping) could not be read. */
+/** Input dead-lettered outside any batch: a malformed envelope (the event source's wrapping), or an object version gone before it was read. */
 export interface EnvelopeMetrics {
   readonly pipeline: string;
   /** Epoch ms they were dead-lettered. */
@@ -66,7 +66,7 @@ export interface MetricsSink {
   /** Records a failed partition batch (it will be retried, or discarded under the discard policy). */
   recordFailure(failure: BatchFailure): void;
   /**
-   * Counts records dead-lettered for a malformed envelope (they belong to no batch).
+   * Counts input dead-lettered outside any batch (malformed envelopes, object versions gone).
    *
    * @default not counted (sinks written before envelopes were checked)
    */

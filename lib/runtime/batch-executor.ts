@@ -26,7 +26,7 @@ import {
   type PartitionLedgerStore,
 } from '../ledger';
 import type { MetricsSink } from '../metrics';
-import type { DeadLetterSink } from '../sinks';
+import type { DeadLetterEntry, DeadLetterSink } from '../sinks';
 import type { MalformedEnvelope } from '../sources';
 import { fireQuietly, TimeoutTimers, type WindowFirer, type WindowProgressStore } from '../windows';
 import type { KeyedStateStore } from '../state';
@@ -339,23 +339,35 @@ export class BatchExecutor {
    * fails the delivery so that it is retried.
    */
   public async deadLetterEnvelopes(envelopes: readonly MalformedEnvelope[]): Promise<void> {
-    if (envelopes.length === 0) return;
     const { pipeline, namespace } = this.options;
-    await this.options.deadLetters.send(
+    await this.deadLetterUnbatched(
       toEnvelopeDeadLetterEntries(envelopes, { pipeline: pipeline.name, namespace }),
+      'malformed record dead-lettered',
     );
+  }
+
+  /**
+   * Dead-letters input that never reached a batch (a malformed envelope, an object version gone
+   * before it was read): writes the entries, counts them in the `DeadLetters` metric and logs each
+   * with `message`. The entries' ids must be deterministic, so a retried delivery rewrites them; a
+   * failed write throws, and the caller fails the delivery so that it is retried.
+   */
+  public async deadLetterUnbatched(entries: readonly DeadLetterEntry[], message: string): Promise<void> {
+    if (entries.length === 0) return;
+    await this.options.deadLetters.send(entries);
     this.options.metrics?.recordEnvelopes?.({
-      pipeline: pipeline.name,
+      pipeline: this.options.pipeline.name,
       time: this.clock.now(),
-      deadLetters: envelopes.length,
+      deadLetters: entries.length,
     });
-    for (const envelope of envelopes) {
+    for (const entry of entries) {
       console.warn(
         JSON.stringify({
           level: 'WARN',
-          message: 'malformed record dead-lettered',
-          deadLetter: envelope.id,
-          error: describeError(envelope.error),
+          message,
+          deadLetter: entry.id,
+          errorCode: entry.errorCode,
+          reason: entry.reason,
         }),
       );
     }
