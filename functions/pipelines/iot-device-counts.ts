@@ -26,7 +26,8 @@ export function parseDeviceEvent(bytes: Uint8Array): DeviceEvent {
  * The Databricks seed's streaming counts, `groupBy(window(time, "1 hour"), action).count()` in
  * complete output mode: after every batch the whole result table (every hour, every action, however
  * late its events came) is written into a queryable table (`action`, `window`, `count`). Rows carry
- * their revision as the sink's sequence, so a stale or replayed row never overwrites a newer count.
+ * their revision as the sink's sequence, so a stale or replayed row never overwrites a newer count;
+ * an action the table can never hold (above DynamoDB's key limits) is dead-lettered, not retried forever.
  * The table's first rows are printed Spark-style.
  *
  * @param table the result table, resolved when a batch writes; by default the pipeline's result table
@@ -42,13 +43,14 @@ export function createIotDeviceCounts(table: () => TableSink = resultTable): Pip
       outputMode: OutputMode.Complete,
       name: 'action-counts-by-hour',
     });
-  countsByHour.foreachBatch(async (rows) => {
+  countsByHour.foreachBatch(async (rows, context) => {
     await table().upsert(
       rows.map(({ window, key: action, value: count, revision }) => ({
         key: { action, window: new Date(window.start).toISOString() },
         attributes: { count, windowStart: window.start, windowEnd: window.end },
         sequence: revision,
       })),
+      { deadLetters: context },
     );
   });
   return countsByHour

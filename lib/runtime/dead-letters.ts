@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type DeadLetter, decodeOffsetKey, describeError, SparklessError } from '../core';
 import type { DeadLetterEntry, DeadLetterSink } from '../sinks';
 import type { MalformedEnvelope } from '../sources';
@@ -27,7 +28,8 @@ export function printToStdout(block: string): void {
 
 /**
  * Turns the evaluator's dead letters into sink entries with deterministic ids: a record by
- * its offset, an element by batch number, stage and position. Evaluation is deterministic,
+ * its offset, an element by batch number and position, or, when it has an id (a value
+ * `foreachBatch` code set aside under a key), by batch number and the SHA-256 of that id. Evaluation is deterministic,
  * so a replayed batch produces the same ids and rewrites the same entries.
  */
 export function toDeadLetterEntries(
@@ -57,10 +59,14 @@ export function toDeadLetterEntries(
         arrivalTime: record.arrivalTime,
       };
     }
-    const index = elementIndex++;
+    const batch = `${origin.partition}/batch-${String(origin.batchNumber).padStart(12, '0')}`;
     return {
       ...common,
-      id: `${origin.partition}/batch-${String(origin.batchNumber).padStart(12, '0')}/element-${index}`,
+      id:
+        deadLetter.id === undefined
+          ? `${batch}/element-${elementIndex++}`
+          : // Hashed: the id is user data of any length (a row's key), and S3 keys take 1,024 bytes.
+            `${batch}/keyed-${createHash('sha256').update(deadLetter.id, 'utf8').digest('hex')}`,
       kind: 'element',
       value: toJsonSafe(deadLetter.value),
       offsets: deadLetter.offsetKeys.map(decodeOffsetKey),

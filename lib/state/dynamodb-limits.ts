@@ -80,6 +80,19 @@ export function dynamoDbLimitViolation(item: Item, keyNames = { pk: 'pk', sk: 's
   return undefined;
 }
 
+/** DynamoDB's words when it refuses a key or an item for its size ("Size of hashkey has exceeded ...", "Item size has exceeded ..."). */
+const SIZE_LIMIT_MESSAGE = /size .*exceeded/i;
+
+/**
+ * Whether `error` is DynamoDB refusing a write for a key or item size (a `ValidationException` about a
+ * size limit): the item can never be written as it is, unlike throttling, timeouts or a key that does
+ * not match the table's schema.
+ */
+export function isSizeLimitViolation(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'ValidationException') return false;
+  return SIZE_LIMIT_MESSAGE.test(error.message);
+}
+
 /** The error DynamoDB (and the AWS SDK) raises for a request it refuses to run: `ValidationException`. */
 export class DynamoDbValidationException extends Error {
   public constructor(message: string) {

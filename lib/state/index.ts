@@ -5,6 +5,7 @@ export {
   itemFits,
   DynamoDbValidationException,
   dynamoDbLimitViolation,
+  isSizeLimitViolation,
   itemSizeBytes,
 } from './dynamodb-limits';
 export type { DynamoDbKeyedStateStoreOptions } from './dynamodb-keyed-state-store';

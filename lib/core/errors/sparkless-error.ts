@@ -25,6 +25,7 @@ export const ErrorCode = {
   TextFileWriteFailed: 'TEXT_FILE_WRITE_FAILED',
   InvalidTableRow: 'INVALID_TABLE_ROW',
   TableWriteFailed: 'TABLE_WRITE_FAILED',
+  RowTooLarge: 'ROW_TOO_LARGE',
   MalformedEnvelope: 'MALFORMED_ENVELOPE',
   PartitionHistoryMismatch: 'PARTITION_HISTORY_MISMATCH',
   InvalidFailureRecord: 'INVALID_FAILURE_RECORD',

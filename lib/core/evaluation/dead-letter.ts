@@ -27,6 +27,13 @@ export interface ElementDeadLetter {
   readonly value: unknown;
   /** Offset keys of the contributing records. */
   readonly offsetKeys: readonly string[];
+  /**
+   * Identifies the element within its batch when its position does not (a value `foreachBatch` code
+   * set aside under a key): the entry is named after it.
+   *
+   * @default none: the entry is named after the element's position among the batch's dead letters
+   */
+  readonly id?: string;
 }
 
 /** The dead letter of a key whose update function (or accumulator) threw: the key, its values and their offsets. */

@@ -38,7 +38,7 @@ import { accumulatorStep, applyWindowTable, type WindowInput } from './window-ta
 import type { Pipeline } from '../pipeline/pipeline';
 import type { InputRecord } from '../records';
 import type { ReferenceResolver } from '../reference';
-import type { BatchContext } from './batch-context';
+import type { BatchContext, OutputDeadLetter } from './batch-context';
 import { type DeadLetter, failedKeyDeadLetter } from './dead-letter';
 import { type Element, latestEventTime, mergeOrigins, type Origin, originRecords } from './element';
 import { asPair, decodeKey, encodeKey } from './keys';
@@ -172,7 +172,10 @@ export async function evaluateBatch(
   }
   for (const output of pipeline.outputs) {
     if (output.parent.window !== undefined) await evaluator.evaluate(output.parent);
-    else await runOutput(output, await evaluator.evaluate(output.parent), input.context, ports);
+    else {
+      const elements = await evaluator.evaluate(output.parent);
+      await runOutput(pipeline, output, elements, input.context, ports, deadLetters);
+    }
   }
   return {
     deadLetters,
@@ -303,7 +306,10 @@ async function runFiring(
     firing,
   );
   for (const output of pipeline.outputs) {
-    if (runs(output)) await runOutput(output, await evaluator.evaluate(output.parent), context, ports);
+    if (runs(output)) {
+      const elements = await evaluator.evaluate(output.parent);
+      await runOutput(pipeline, output, elements, context, ports, deadLetters);
+    }
   }
   return {
     deadLetters,
@@ -329,19 +335,37 @@ function downstreamOf(ancestor: StreamNode): (node: StreamNode) => boolean {
 }
 
 async function runOutput(
+  pipeline: Pipeline,
   output: OutputNode,
   elements: readonly Element[],
   context: BatchContext,
   ports: EvaluationPorts,
+  deadLetters: DeadLetter[],
 ): Promise<void> {
   const values = elements.map((element) => element.value);
   switch (output.kind) {
     case 'print':
       ports.print(formatPrintBlock(context.batchTime, values, output.num));
       return;
-    case 'foreachBatch':
-      await output.fn(values, context);
+    case 'foreachBatch': {
+      const stage = `foreachBatch#${pipeline.outputs.indexOf(output)}`;
+      let running = true;
+      const deadLetter = ({ key, value, error }: OutputDeadLetter): void => {
+        if (!running) {
+          throw new SparklessError(
+            ErrorCode.InvalidStateAccess,
+            `${stage}: context.deadLetter was called after the foreachBatch function returned, when batch ${context.batchId}'s dead letters were already written: call it (and await what calls it) before returning`,
+          );
+        }
+        deadLetters.push({ kind: 'element', stage, error, value, offsetKeys: [], id: `${stage}/${key}` });
+      };
+      try {
+        await output.fn(values, { ...context, deadLetter });
+      } finally {
+        running = false;
+      }
       return;
+    }
     case 'saveAsTextFiles': {
       if (ports.textFiles === undefined) {
         throw new InvalidConfigurationError(

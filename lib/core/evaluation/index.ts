@@ -1,4 +1,4 @@
-export type { BatchContext } from './batch-context';
+export type { BatchContext, ForeachBatchContext, OutputDeadLetter } from './batch-context';
 export type { DeadLetter, ElementDeadLetter, RecordDeadLetter } from './dead-letter';
 export type { AggregateOrigin, Element, Origin } from './element';
 export type {

@@ -548,7 +548,9 @@ export class DStream<T> {
 
   /**
    * Runs `fn` with every batch's elements (Spark's `foreachRDD`). `context.batchId` is stable
-   * across retries; a throw fails the batch, which Lambda retries with the same id.
+   * across retries; a throw fails the batch, which Lambda retries with the same id. A value that can
+   * never be delivered (bad input, not an outage) goes to `context.deadLetter` instead, so the rest of
+   * the batch is delivered and the batch commits; the table sinks do so given `{ deadLetters: context }`.
    */
   public foreachBatch(fn: ForeachBatchFunction<T>): Pipeline {
     return this.pipeline.addOutput({

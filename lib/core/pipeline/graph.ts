@@ -1,5 +1,5 @@
 import type { CombineFn } from '../combine';
-import type { BatchContext } from '../evaluation/batch-context';
+import type { BatchContext, ForeachBatchContext } from '../evaluation/batch-context';
 import type { StateHandle } from '../map-with-state/state-handle';
 import type { ReferenceResolver } from '../reference';
 import type { WindowSpec } from '../windows';
@@ -192,7 +192,7 @@ export interface PrintOutput {
 export interface ForeachBatchOutput {
   readonly kind: 'foreachBatch';
   readonly parent: StreamNode;
-  readonly fn: (elements: readonly unknown[], context: BatchContext) => void | Promise<void>;
+  readonly fn: (elements: readonly unknown[], context: ForeachBatchContext) => void | Promise<void>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidPipelineError } from '../errors';
-import type { BatchContext } from '../evaluation/batch-context';
+import type { ForeachBatchContext } from '../evaluation/batch-context';
 import type { PipelinePlan, StatefulOperatorDescriptor } from '../plan/types';
 import type { ReferenceData } from '../reference';
 import type { SourceRecord } from '../records';
@@ -232,4 +232,7 @@ export function pipeline(name: string): Pipeline {
 }
 
 /** The signature of a `foreachBatch` function. */
-export type ForeachBatchFunction<T> = (elements: readonly T[], context: BatchContext) => void | Promise<void>;
+export type ForeachBatchFunction<T> = (
+  elements: readonly T[],
+  context: ForeachBatchContext,
+) => void | Promise<void>;

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../../localstack/embedded';
 import { unmarshallItem } from '../../reference';
+import type { OutputDeadLetter } from '../../core';
 import { DynamoDbTableSink } from './dynamodb-table-sink';
+import { TableSinkErrorCode } from './errors';
 import { tableSinkContract } from './table-sink.contract';
 
 /** Waits until a new table is ACTIVE (dynalite reports CREATING until its next tick). */
@@ -37,15 +39,21 @@ describe('Integration: DynamoDbTableSink on the embedded stack', () => {
     await stack?.stop();
   });
 
-  /** Creates a fresh table with a string partition key `pk`. */
-  async function createTable(): Promise<string> {
+  /** Creates a fresh table with a string partition key `pk` (and with `sortKey`, a string sort key `sk`). */
+  async function createTable(sortKey = false): Promise<string> {
     const tableName = `results-${++tables}`;
     await dynamodb.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          ...(sortKey ? [{ AttributeName: 'sk', AttributeType: 'S' as const }] : []),
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          ...(sortKey ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : []),
+        ],
       }),
     );
     await waitUntilActive(dynamodb, tableName);
@@ -102,7 +110,7 @@ describe('Integration: DynamoDbTableSink on the embedded stack', () => {
     ]);
 
     // Assess
-    expect(result).toEqual({ written: 2, skipped: 0 });
+    expect(result).toEqual({ written: 2, skipped: 0, deadLettered: 0 });
     const rows = await readTable(tableName);
     expect(rows.legacy).toEqual({ pk: 'legacy', count: 1, _sequence: '0001' });
     expect(rows['window-10']).toMatchObject({
@@ -114,5 +122,33 @@ describe('Integration: DynamoDbTableSink on the embedded stack', () => {
     });
     expect((rows['window-10']?.words as string[]).sort()).toEqual(['flink', 'spark']);
     expect(rows['window-10']).not.toHaveProperty('skipped');
+  });
+
+  it('dead-letters a row whose sort key DynamoDB refuses (1,500 bytes, above 1,024) and writes the others', async () => {
+    // Prepare: a key of 1,500 bytes fits a partition key; only the table knows it is the sort key
+    const tableName = await createTable(true);
+    const sink = new DynamoDbTableSink({ client: dynamodb, tableName });
+    const deadLetters: OutputDeadLetter[] = [];
+
+    // Act
+    const result = await sink.upsert(
+      [
+        { key: { pk: 'a', sk: 's'.repeat(1_500) }, attributes: { count: 1 }, sequence: 1 },
+        { key: { pk: 'a', sk: 'short' }, attributes: { count: 2 }, sequence: 1 },
+      ],
+      { deadLetters: { deadLetter: (entry) => void deadLetters.push(entry) } },
+    );
+
+    // Assess
+    expect(result).toEqual({ written: 1, skipped: 0, deadLettered: 1 });
+    expect(Object.values(await readTable(tableName))).toEqual([
+      { pk: 'a', sk: 'short', count: 2, _sequence: 1 },
+    ]);
+    expect(deadLetters.map((entry) => entry.error)).toEqual([
+      expect.objectContaining({
+        code: TableSinkErrorCode.RowTooLarge,
+        cause: expect.objectContaining({ name: 'ValidationException' }),
+      }),
+    ]);
   });
 });

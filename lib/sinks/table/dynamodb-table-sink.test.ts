@@ -3,9 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../core';
 import { DynamoDbTableSink } from './dynamodb-table-sink';
 import { TableSinkErrorCode, TableWriteError } from './errors';
+import type { OutputDeadLetter } from '../../core';
 import type { TableRow } from './table-sink';
 
-/** A client whose PutItem answers depend on the row's `pk`: `stale-*` fails its condition, `boom-*` fails. */
+/**
+ * A client whose PutItem answers depend on the row's `pk`: `stale-*` fails its condition, `boom-*` is
+ * throttled, `range-*` is refused for its sort key's size, `schema-*` for a key that does not match the schema.
+ */
 class ScriptedClient {
   public readonly puts: PutItemCommand['input'][] = [];
   public inFlight = 0;
@@ -25,6 +29,19 @@ class ScriptedClient {
       }
       if (pk.startsWith('boom-'))
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      if (pk.startsWith('range-')) {
+        throw Object.assign(
+          new Error(
+            'One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes',
+          ),
+          { name: 'ValidationException' },
+        );
+      }
+      if (pk.startsWith('schema-')) {
+        throw Object.assign(new Error('The provided key element does not match the schema'), {
+          name: 'ValidationException',
+        });
+      }
       return {};
     } finally {
       this.inFlight--;
@@ -76,7 +93,50 @@ describe('Class: DynamoDbTableSink', () => {
 
       const result = await sink.upsert([row('fresh-1'), row('stale-1'), row('fresh-2'), row('stale-2')]);
 
-      expect(result).toEqual({ written: 2, skipped: 2 });
+      expect(result).toEqual({ written: 2, skipped: 2, deadLettered: 0 });
+    });
+
+    it('dead-letters a row DynamoDB refuses for its size (a sort key above 1,024 bytes) and writes the others', async () => {
+      // Prepare: which key attribute is the sort key only the table knows, so the write decides
+      const client = new ScriptedClient();
+      const sink = new DynamoDbTableSink({ client: client.asClient(), tableName: 'results' });
+      const deadLetters: OutputDeadLetter[] = [];
+      const rows = [
+        row('fresh-1'),
+        { key: { pk: 'range-1', sk: 's'.repeat(1_500) }, attributes: {}, sequence: 1 },
+      ];
+
+      // Act
+      const result = await sink.upsert(rows, {
+        deadLetters: { deadLetter: (entry) => void deadLetters.push(entry) },
+      });
+
+      // Assess
+      expect(result).toEqual({ written: 1, skipped: 0, deadLettered: 1 });
+      expect(deadLetters).toHaveLength(1);
+      expect(deadLetters[0]?.value).toMatchObject({ table: 'results', key: { pk: 'range-1' } });
+      expect(deadLetters[0]?.error).toMatchObject({
+        code: TableSinkErrorCode.RowTooLarge,
+        tableName: 'results',
+        cause: expect.objectContaining({ name: 'ValidationException' }),
+      });
+      expect((deadLetters[0]?.error as Error).message).toMatch(/Aggregated size of all range keys/);
+    });
+
+    it.each([
+      ['a ValidationException that is not about size', 'schema-1'],
+      ['throttling', 'boom-1'],
+    ])('fails the call on %s, even with a dead-letter target', async (_case, pk) => {
+      const client = new ScriptedClient();
+      const sink = new DynamoDbTableSink({ client: client.asClient(), tableName: 'results' });
+      const deadLetters: OutputDeadLetter[] = [];
+
+      const attempt = sink.upsert([row(pk)], {
+        deadLetters: { deadLetter: (entry) => void deadLetters.push(entry) },
+      });
+
+      await expect(attempt).rejects.toMatchObject({ code: TableSinkErrorCode.WriteFailed });
+      expect(deadLetters).toEqual([]);
     });
 
     it('keeps at most `concurrency` puts in flight', async () => {

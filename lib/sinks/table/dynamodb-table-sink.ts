@@ -1,11 +1,17 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvalidConfigurationError } from '../../core';
-import { isConditionalCheckFailed } from '../../state';
+import { isConditionalCheckFailed, isSizeLimitViolation } from '../../state';
 import { forEachUntilFailure } from './bounded-concurrency';
 import { TableSinkDefaults } from './constants';
-import { TableWriteError } from './errors';
-import { type PreparedRow, prepareRows, sequenceValue } from './table-rows';
-import type { TableRow, TableSink, UpsertResult } from './table-sink';
+import { TableRowTooLargeError, TableWriteError } from './errors';
+import {
+  deadLetterRow,
+  type PreparedRow,
+  prepareRows,
+  sequenceValue,
+  setAsideRowsTooLarge,
+} from './table-rows';
+import type { RowDeadLetters, TableRow, TableSink, UpsertOptions, UpsertResult } from './table-sink';
 
 /** Options of {@link DynamoDbTableSink}. */
 export interface DynamoDbTableSinkOptions {
@@ -37,12 +43,22 @@ const CONDITION_NOT_NEWER = 'attribute_not_exists(#seq) OR #seq < :seq';
  * A failed condition counts as skipped; rows of one call with the same key are reduced to the
  * highest sequence first. No transactions: calls with any number of rows are fine.
  *
+ * A row DynamoDB can never hold (a key above its key limits, an item above 400 KB) is dead-lettered
+ * through `options.deadLetters` (the `foreachBatch` context): before the write when its size alone
+ * tells (`rowLimitViolation`), else when DynamoDB refuses its put with a `ValidationException`
+ * about a size (a sort key above 1,024 bytes: only the table knows which key attribute is the sort key).
+ *
  * On any other error no further put starts, the puts in flight settle, and the call fails with a
  * `TableWriteError`; upserting the same rows again is safe.
  *
  * @example
  * const results = new DynamoDbTableSink({ client: dynamodb, tableName: 'word-counts' });
- * const { written, skipped } = await results.upsert([{ key: { pk: 'spark' }, attributes: { count: 4 }, sequence: 7 }]);
+ * pipeline.foreachBatch(async (counts, context) => {
+ *   await results.upsert(
+ *     counts.map(([word, count]) => ({ key: { pk: word }, attributes: { count }, sequence: count })),
+ *     { deadLetters: context },
+ *   );
+ * });
  */
 export class DynamoDbTableSink implements TableSink {
   private readonly client: DynamoDBClient;
@@ -66,22 +82,32 @@ export class DynamoDbTableSink implements TableSink {
     this.concurrency = concurrency;
   }
 
-  public async upsert(rows: readonly TableRow[]): Promise<UpsertResult> {
+  public async upsert(rows: readonly TableRow[], options: UpsertOptions = {}): Promise<UpsertResult> {
     const prepared = prepareRows(rows, this.sequenceAttribute);
+    const writable = setAsideRowsTooLarge(prepared.rows, this.tableName, options.deadLetters);
     let written = 0;
     let skipped = prepared.duplicates;
-    const failure = await forEachUntilFailure(prepared.rows, this.concurrency, async (row) => {
-      if (await this.put(row)) written++;
-      else skipped++;
+    let deadLettered = writable.deadLettered;
+    const failure = await forEachUntilFailure(writable.rows, this.concurrency, async (row) => {
+      const outcome = await this.put(row, options.deadLetters);
+      if (outcome === 'written') written++;
+      else if (outcome === 'skipped') skipped++;
+      else deadLettered++;
     });
     if (failure !== undefined) {
       throw new TableWriteError(this.tableName, failure.item.row.key, { written, skipped }, failure.error);
     }
-    return { written, skipped };
+    return { written, skipped, deadLettered };
   }
 
-  /** Puts one row; `false` when the condition failed (a newer or equal row is stored). */
-  private async put(row: PreparedRow): Promise<boolean> {
+  /**
+   * Puts one row: `skipped` when the condition failed (a newer or equal row is stored), `deadLettered`
+   * when DynamoDB refused it for its size and `deadLetters` took it.
+   */
+  private async put(
+    row: PreparedRow,
+    deadLetters: RowDeadLetters | undefined,
+  ): Promise<'written' | 'skipped' | 'deadLettered'> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -92,10 +118,21 @@ export class DynamoDbTableSink implements TableSink {
           ExpressionAttributeValues: { ':seq': sequenceValue(row.row.sequence) },
         }),
       );
-      return true;
+      return 'written';
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
+      if (isConditionalCheckFailed(error)) return 'skipped';
+      if (deadLetters === undefined || !isSizeLimitViolation(error)) throw error;
+      const reason = `DynamoDB refused it (${(error as Error).message})`;
+      deadLetterRow(
+        deadLetters,
+        this.tableName,
+        row,
+        new TableRowTooLargeError(this.tableName, { key: row.row.key, index: row.index }, reason, {
+          cause: error,
+          deadLettered: true,
+        }),
+      );
+      return 'deadLettered';
     }
   }
 }

@@ -54,7 +54,7 @@ describe('Class: MemoryTableSink', () => {
       const result = await sink.upsert([{ key: { pk: 'a' }, attributes: {}, sequence: '\u{1F600}' }]);
 
       // Assess
-      expect(result).toEqual({ written: 1, skipped: 0 });
+      expect(result).toEqual({ written: 1, skipped: 0, deadLettered: 0 });
     });
 
     it('honours a custom sequence attribute name', async () => {

@@ -1,3 +1,5 @@
+import type { ForeachBatchContext } from '../../core';
+
 /** A row's primary key: one or two attributes (partition key, optional sort key), strings or numbers. */
 export type TableKey = Readonly<Record<string, string | number>>;
 
@@ -27,7 +29,25 @@ export interface TableRow {
   readonly sequence: TableSequence;
 }
 
-/** What an `upsert` did. `written + skipped` equals the number of rows given. */
+/** Where an `upsert` sets aside rows the table can never hold: the `foreachBatch` context. */
+export type RowDeadLetters = Pick<ForeachBatchContext, 'deadLetter'>;
+
+/** Options of {@link TableSink.upsert}. */
+export interface UpsertOptions {
+  /**
+   * Where rows the table can never hold go: a key above DynamoDB's key limits (2,048 bytes for a
+   * partition key, 1,024 for a sort key) or an item above 400 KB. Pass the `foreachBatch` context:
+   * each such row is dead-lettered with its content and the reason (code `ROW_TOO_LARGE`), named after
+   * the batch and its key, and the other rows are written, so the batch commits instead of failing
+   * forever. Errors that may pass (throttling, timeouts) still fail the call.
+   *
+   * @default none: such a row fails the call with a `TableRowTooLargeError` (before anything is
+   * written when its size alone tells)
+   */
+  readonly deadLetters?: RowDeadLetters;
+}
+
+/** What an `upsert` did. `written + skipped + deadLettered` equals the number of rows given. */
 export interface UpsertResult {
   /** Rows stored (absent before, or stored with a lower sequence). */
   readonly written: number;
@@ -36,6 +56,8 @@ export interface UpsertResult {
    * batch arriving late), or a row of the same call with the same key has a higher sequence.
    */
   readonly skipped: number;
+  /** Rows the table can never hold, dead-lettered (see {@link UpsertOptions.deadLetters}). */
+  readonly deadLettered: number;
 }
 
 /**
@@ -48,15 +70,22 @@ export interface UpsertResult {
  * a single partition, an encoded last offset, or, for results of keyed state updated from several
  * partitions, a version of that state.
  *
+ * Rows the table can never hold (DynamoDB's key and item size limits) are data, not an outage: given
+ * the batch context, the sink dead-letters them and writes the rest.
+ *
  * @example
- * await table.upsert(
- *   counts.map(([word, count]) => ({ key: { pk: word }, attributes: { count }, sequence: context.batchTime })),
- * );
+ * pipeline.foreachBatch(async (counts, context) => {
+ *   await table.upsert(
+ *     counts.map(([word, count]) => ({ key: { pk: word }, attributes: { count }, sequence: context.batchTime })),
+ *     { deadLetters: context },
+ *   );
+ * });
  */
 export interface TableSink {
   /**
    * Upserts `rows`. Rows are validated first: an invalid row fails the call with an
-   * `InvalidTableRowError` before anything is written.
+   * `InvalidTableRowError` before anything is written. A row the table can never hold is
+   * dead-lettered through `options.deadLetters`, or else fails the call.
    */
-  upsert(rows: readonly TableRow[]): Promise<UpsertResult>;
+  upsert(rows: readonly TableRow[], options?: UpsertOptions): Promise<UpsertResult>;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { objectPartition } from '../../sources/s3-files';
 import { TextFileSinkErrorCode } from './errors';
 import { parseTextFilePath, validateTextFilePrefix } from './text-file-path';
 
@@ -47,6 +48,25 @@ describe('Function: validateTextFilePrefix', () => {
   it('refuses a scheme other than S3', () => {
     expect(() => validateTextFilePrefix('file:///tmp/words', { defaultBucket: 'p' })).toThrow(
       /has a scheme other than/,
+    );
+  });
+
+  it("refuses a prefix that leaves too little of S3's 1,024-byte key for the longest partition id, naming the room left", () => {
+    // Prepare: a file version's partition id with a 512-character key, a 64-character ETag and version id
+    const partition = objectPartition('k'.repeat(512), 'e'.repeat(64), 'v'.repeat(64));
+    const roomy = `out/${'p'.repeat(300)}`;
+    const tooLong = `out/${'p'.repeat(400)}`;
+
+    // Act / Assess: what validation accepts, every batch can write
+    expect(() => validateTextFilePrefix(roomy, { defaultBucket: 'p' })).not.toThrow();
+    expect(() =>
+      parseTextFilePath(`${roomy}-9999999999999/part-${partition}`, { defaultBucket: 'p' }),
+    ).not.toThrow();
+    expect(() => validateTextFilePrefix(tooLong, { defaultBucket: 'p' })).toThrow(
+      expect.objectContaining({
+        code: TextFileSinkErrorCode.InvalidPath,
+        message: expect.stringMatching(/partition ids take up to 645 bytes.*at most 359 bytes/),
+      }),
     );
   });
 });

@@ -1,3 +1,4 @@
+import { MAX_PARTITION_ID_LENGTH } from '../../sources/s3-files';
 import { MAX_KEY_BYTES, S3_SCHEMES, TextFileSinkDefaults } from './constants';
 import { InvalidTextFilePathError } from './errors';
 
@@ -79,11 +80,19 @@ export function parseTextFilePath(path: string, options: ParseTextFilePathOption
   return { bucket: options.defaultBucket, key: checkedKey(path, key) };
 }
 
+/** Digits of a batch time (epoch milliseconds) until the year 2286. */
+const BATCH_TIME_DIGITS = 13;
+
+/** What a batch appends to the prefix besides its suffix, at its longest: `-<batchTime>/part-<partition>`. */
+const BATCH_NAME_BYTES = '-'.length + BATCH_TIME_DIGITS + '/part-'.length + MAX_PARTITION_ID_LENGTH;
+
 /**
  * Checks a `saveAsTextFiles` prefix at deploy or cold-start time, before any batch runs. Spark
  * appends `-<batchTime>[.<suffix>]/part-<partition>` to the prefix, so an `s3://` prefix must
  * already contain a key part: `s3://bucket` would otherwise write to a bucket named
- * `bucket-<batchTime>`.
+ * `bucket-<batchTime>`; and the prefix's key part must leave room in S3's 1,024-byte keys for the
+ * longest partition id (`MAX_PARTITION_ID_LENGTH`, a file version's), or such a batch could never
+ * write its object and would fail for good.
  *
  * @throws InvalidTextFilePathError when no batch could ever write under `prefix`.
  *
@@ -98,7 +107,16 @@ export function validateTextFilePrefix(prefix: string, options: ParseTextFilePat
       `has no key part: batches would write to buckets named "${prefix.slice(scheme.length)}-<batchTime>"; write ${scheme}<bucket>/<prefix>`,
     );
   }
-  parseTextFilePath(`${prefix}-0/part-0`, options);
+  const probe = '-0/part-0';
+  const prefixKeyBytes =
+    Buffer.byteLength(parseTextFilePath(`${prefix}${probe}`, options).key) - probe.length;
+  const room = MAX_KEY_BYTES - BATCH_NAME_BYTES;
+  if (prefixKeyBytes > room) {
+    throw new InvalidTextFilePathError(
+      prefix,
+      `has a key part of ${prefixKeyBytes} bytes: batches write <prefix>-<batchTime>[.<suffix>]/part-<partition>, partition ids take up to ${MAX_PARTITION_ID_LENGTH} bytes and S3 keys ${MAX_KEY_BYTES}, so the key part (with the suffix) may take at most ${room} bytes: shorten it`,
+    );
+  }
 }
 
 function checkedKey(path: string, key: string): string {

@@ -9,7 +9,12 @@ export {
 } from './errors';
 export { LineSplitter } from './line-splitter';
 export { classifyObjectKey, decodeS3EventKey, encodeS3EventKey, ObjectKeyClass } from './object-key';
-export { normalizeETag, objectPartition, effectiveVersionId } from './object-partition';
+export {
+  effectiveVersionId,
+  MAX_PARTITION_ID_LENGTH,
+  normalizeETag,
+  objectPartition,
+} from './object-partition';
 export { toRecordBatches } from './record-batches';
 export type { S3Delivery } from './s3-event';
 export { isS3TestEvent, parseS3Event, s3EventToObjects } from './s3-event';

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeETag, objectPartition } from './object-partition';
+import { MAX_PARTITION_ID_LENGTH, normalizeETag, objectPartition } from './object-partition';
 
 describe('Function: objectPartition', () => {
+  it('never gives an id longer than MAX_PARTITION_ID_LENGTH bytes, whatever the key, ETag and version id', () => {
+    // Prepare: the longest kept as they are, and longer or unusual ones (hashed)
+    const longest = objectPartition('k'.repeat(512), 'e'.repeat(64), 'v'.repeat(64));
+    const others = [
+      objectPartition('k'.repeat(513), 'e'.repeat(65), 'v'.repeat(65)),
+      objectPartition('é'.repeat(1_024), '"etag"', 'x'.repeat(1_024)),
+    ];
+
+    // Assess
+    expect(Buffer.byteLength(longest)).toBe(MAX_PARTITION_ID_LENGTH);
+    for (const id of others) expect(Buffer.byteLength(id)).toBeLessThan(MAX_PARTITION_ID_LENGTH);
+  });
+
   it('is s3:<key>#<etag without quotes> for a key of safe characters', () => {
     expect(objectPartition('input/a.txt', '"9b2cf535f27731c974343645a3985328"')).toBe(
       's3:input/a.txt#9b2cf535f27731c974343645a3985328',

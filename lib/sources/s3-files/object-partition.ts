@@ -4,9 +4,9 @@ import { MAX_READABLE_KEY_LENGTH, OBJECT_PARTITION_PREFIX } from './constants';
 /** AWS's "safe characters" for object keys, which need no escaping in S3 keys nor DynamoDB keys. */
 const SAFE_KEY = /^[A-Za-z0-9!_.*'()/-]+$/;
 const UNSAFE_RUN = /[^A-Za-z0-9!_.*'()/-]+/g;
-const SAFE_ETAG = /^[A-Za-z0-9-]{1,64}$/;
+const SAFE_ETAG = /^[A-Za-z0-9-]{1,64}$/; // MAX_TAG_LENGTH
 /** S3 version ids are 32 URL-safe characters; such ids are kept as they are in partition ids. */
-const SAFE_VERSION_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const SAFE_VERSION_ID = /^[A-Za-z0-9._-]{1,64}$/; // MAX_TAG_LENGTH
 /** Characters of a sanitized key kept in front of its hash. */
 const SANITIZED_KEY_LENGTH = 200;
 /** Hex digits of the hash that keeps sanitized keys unique (64 bits). */
@@ -38,6 +38,19 @@ function sanitizedKey(key: string): string {
     .slice(0, SANITIZED_KEY_LENGTH);
   return `${readable}~${sha256(key).slice(0, KEY_HASH_LENGTH)}`;
 }
+
+/** Longest ETag or version id kept as it is in a partition id (longer or unusual ones become `~` and 32 hex digits). */
+const MAX_TAG_LENGTH = 64;
+
+/**
+ * The longest id {@link objectPartition} gives, in characters (all ASCII, so bytes too): `s3:`, a
+ * 512-character key, `#`, a 64-character ETag, `#`, a 64-character version id. The longest of every
+ * source's partition ids (a Kinesis id takes at most 141): what names built from partition ids
+ * (`saveAsTextFiles` objects, write-ahead log and dead-letter keys) must leave room for in S3's
+ * 1,024-byte keys.
+ */
+export const MAX_PARTITION_ID_LENGTH =
+  OBJECT_PARTITION_PREFIX.length + MAX_READABLE_KEY_LENGTH + 1 + MAX_TAG_LENGTH + 1 + MAX_TAG_LENGTH;
 
 /** S3's version id of objects stored while versioning was never enabled or is suspended. */
 const NULL_VERSION_ID = 'null';
