@@ -92,8 +92,11 @@ describe('End to end: an emulator process killed and held down longer than the r
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    try {
+      await stack?.stop();
+    } finally {
+      if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   /**
