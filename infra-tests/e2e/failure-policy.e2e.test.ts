@@ -5,33 +5,24 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailurePolicy } from '../../cdk/streaming-pipeline/failure-policy';
-import { splitWords, statefulWordCount } from '../../functions/pipelines/stateful-word-count';
-import { decodeUtf8, ErrorCode, type Pipeline, pipeline } from '../../lib/core';
+import { splitWords } from '../../functions/pipelines/stateful-word-count';
+import { decodeUtf8, ErrorCode, pipeline } from '../../lib/core';
 import { createKinesisHandler, type KinesisHandler } from '../../lib/handlers';
 import { MemoryMetricsSink } from '../../lib/metrics';
-import { recoverPipeline } from '../../lib/recovery';
 import { createAwsClients } from '../../localstack/clients';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
 import { localHandlerOptions } from '../../localstack/runner/handler-options';
-import { deployLocalPipeline, type LocalPipeline } from '../../localstack/runner/local-pipeline';
+import type { LocalPipeline } from '../../localstack/runner/local-pipeline';
 import { deployLocalTextFilePipeline } from '../../localstack/runner/local-text-file-pipeline';
-
-const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
-/** Retries before a batch is discarded in discard mode: a batch is tried this many times plus one. */
-const RETRY_ATTEMPTS = 1;
-/** Failed partition batches the outage lasts: longer than the discard mode's retry budget, several times over. */
-const OUTAGE_FAILURES = 3 * (RETRY_ATTEMPTS + 1) + 1;
-
-function lines(count: number, offset = 0): string[] {
-  return Array.from({ length: count }, (_, i) => `${WORDS[(i + offset) % 5]} ${WORDS[(i * 3 + offset) % 5]}`);
-}
-
-/** The reference: a plain loop over the input. */
-function referenceCounts(input: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const line of input) for (const word of line.split(' ')) counts[word] = (counts[word] ?? 0) + 1;
-  return counts;
-}
+import {
+  asRecords,
+  deployWordCount,
+  discardedRecordCount,
+  lines,
+  OUTAGE_FAILURES,
+  recover,
+  referenceCounts,
+} from './word-count-policies';
 
 /**
  * A DynamoDB outage on the handler's real client: every call fails (before the SDK's own retries)
@@ -49,10 +40,6 @@ function injectOutage(client: DynamoDBClient, metrics: MemoryMetricsSink, failur
   );
 }
 
-const encoder = new TextEncoder();
-const asRecords = (input: readonly string[]) =>
-  input.map((line, i) => ({ partitionKey: `k${i}`, data: encoder.encode(line) }));
-
 describe('End to end: failure policies on the embedded local stack', () => {
   let stack: EmbeddedStack;
 
@@ -64,39 +51,15 @@ describe('End to end: failure policies on the embedded local stack', () => {
     await stack?.stop();
   });
 
-  async function deploy(
+  const deploy = (
     name: string,
     failurePolicy: FailurePolicy,
     metrics: MemoryMetricsSink,
     wrapHandler?: (handler: KinesisHandler) => KinesisHandler,
-  ): Promise<LocalPipeline> {
-    return deployLocalPipeline({
-      endpoint: stack.endpoint,
-      region: stack.region,
-      pipeline: statefulWordCount,
-      streamName: name,
-      namespace: name,
-      print: () => undefined,
+  ): Promise<LocalPipeline> =>
+    deployWordCount(stack, name, failurePolicy, {
       metrics,
-      failurePolicy,
-      retryAttempts: RETRY_ATTEMPTS,
-      // Lambda's backoff (1 s doubling to 60 s) scaled down, so the outage lasts seconds, not minutes
-      mapping: { batchSize: 10, retryBackoffInitialMs: 20, retryBackoffMaxMs: 100 },
       ...(wrapHandler === undefined ? {} : { wrapHandler }),
-    });
-  }
-
-  /** `sparkless recover` through its library function. */
-  const recover = (
-    local: Pick<LocalPipeline, 'location' | 'clients'>,
-    recovered: Pipeline = statefulWordCount,
-  ) =>
-    recoverPipeline({
-      pipeline: recovered,
-      location: local.location,
-      clients: local.clients,
-      print: () => undefined,
-      metrics: new MemoryMetricsSink(),
     });
 
   it('BlockUntilFixed: a store outage longer than any retry budget holds the shard, then every record counts once', async () => {
@@ -137,12 +100,7 @@ describe('End to end: failure policies on the embedded local stack', () => {
     // Assess
     expect(report).toMatchObject({ ok: true, expired: 0, failed: 0 });
     expect(report.messages).toHaveLength(discarded.length);
-    const discardedRecords = discarded.reduce(
-      (sum: number, record) =>
-        sum + (record as { KinesisBatchInfo: { batchSize: number } }).KinesisBatchInfo.batchSize,
-      0,
-    );
-    expect(report.processed).toBe(discardedRecords);
+    expect(report.processed).toBe(discardedRecordCount(discarded));
     expect(again.messages).toEqual([]);
     expect(Object.fromEntries(await local.readState('global-word-counts'))).toEqual(referenceCounts(input));
   });

@@ -21,6 +21,8 @@ export function launchNpm(args: readonly string[], stdin?: string): LaunchedComm
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  // A test that keeps writing after it killed the command gets EPIPE: not an error of the test
+  child.stdin?.on('error', () => undefined);
   if (stdin !== undefined) child.stdin?.end(stdin);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child: child as ChildProcess & { pid: number }, output: () => output, exited };

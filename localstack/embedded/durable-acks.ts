@@ -40,9 +40,9 @@ class SnapshotLedger {
     this.#wake?.();
   }
 
-  /** Runs `release` once `count` snapshots have completed in total. */
+  /** Runs `release` once `count` snapshots have completed in total (at once when stopping: see {@link stopHolding}). */
   whenCompleted(count: number, release: () => void): void {
-    if (this.#completed >= count) release();
+    if (this.#stopping || this.#completed >= count) release();
     else {
       this.#waiters.push({ until: count, release });
       this.recordActivity();
@@ -62,10 +62,18 @@ class SnapshotLedger {
     this.#wake = undefined;
   }
 
-  /** From now on, never hold a snapshot back (the process is shutting down and waits for its last snapshot). */
+  /**
+   * The process is shutting down gracefully: never hold a snapshot back, and send every held response now.
+   * kinesis-local's shutdown first closes its server, which waits for the responses in flight, and then writes
+   * its final snapshot: holding them for snapshots would deadlock the stop until it is killed. What they
+   * acknowledge is on disk once that final snapshot is written, i.e. once the stop completes.
+   */
   stopHolding(): void {
     this.#stopping = true;
     this.#wake?.();
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiting) waiter.release();
   }
 
   recordCompleted(): void {

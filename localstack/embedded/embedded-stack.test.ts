@@ -18,6 +18,7 @@ import {
   GetShardIteratorCommand,
   type KinesisClient,
   ListShardsCommand,
+  PutRecordCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import {
@@ -392,6 +393,48 @@ describe('Function: startEmbeddedStack', () => {
       expect(Item?.v?.S).toBe('kept');
       const object = await clients.s3.send(new GetObjectCommand({ Bucket: 'durable', Key: 'k' }));
       expect(await object.Body?.transformToString()).toBe('kept');
+    });
+
+    it('stops gracefully while producers put to Kinesis (no response held until killed), and keeps every acknowledged put', async () => {
+      // Prepare: a stack of its own on its own directory; 8 producers putting one record after another
+      const ownDir = await mkdtemp(join(tmpdir(), 'sparkless-stop-busy-'));
+      const busy = await startEmbeddedStack({ port: 0, dataDir: ownDir, kinesisSnapshotIntervalMs: 50 });
+      const producer = createAwsClients({ endpoint: busy.endpoint, region: busy.region });
+      const shardId = await createActiveStream(producer.kinesis, 'busy');
+      const acknowledged: string[] = [];
+      let producing = true;
+      const producers = Array.from({ length: 8 }, async () => {
+        while (producing) {
+          await producer.kinesis
+            .send(new PutRecordCommand({ StreamName: 'busy', PartitionKey: 'k', Data: encoder.encode('x') }))
+            .then(
+              (output) => acknowledged.push(output.SequenceNumber ?? ''),
+              () => undefined,
+            );
+        }
+      });
+      await eventually(async () => (acknowledged.length >= 10 ? true : undefined), 30_000);
+
+      // Act
+      const stopped = await busy.stop().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      producing = false;
+      await Promise.all(producers);
+      destroyClients(producer);
+      const again = await startEmbeddedStack({ port: 0, dataDir: ownDir });
+      const reader = createAwsClients({ endpoint: again.endpoint, region: again.region });
+      const stored = new Set(
+        (await readFromTrimHorizon(reader.kinesis, 'busy', shardId)).map((record) => record.sequenceNumber),
+      );
+      destroyClients(reader);
+      await again.stop();
+      await rm(ownDir, { recursive: true, force: true });
+
+      // Assess
+      expect(stopped).toBeUndefined();
+      expect(acknowledged.filter((sequenceNumber) => !stored.has(sequenceNumber))).toEqual([]);
     });
   });
 

@@ -106,11 +106,16 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
   const running = emulators;
   const data = dataDir;
   const ports = upstreams;
+  const emulatorOf = (name: EmulatedService): SupervisedEmulator =>
+    name === 'kinesis' ? running.kinesis : running.host;
   const service = (name: EmulatedService, port: () => number) => ({
     get endpoint() {
       return local(port());
     },
     engine: EMULATOR_ENGINES[name],
+    get pid() {
+      return emulatorOf(name).current().pid;
+    },
   });
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
@@ -132,6 +137,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
       s3: service('s3', () => ports().s3),
     },
     emulatorRestarts: () => running.kinesis.restarts() + running.host.restarts(),
+    holdRestarts: (name) => emulatorOf(name).holdRestarts(),
     startupMs: Math.round(performance.now() - startedAt),
     stop: () => {
       stopping ??= stop();

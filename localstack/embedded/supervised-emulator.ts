@@ -15,6 +15,12 @@ export interface SupervisedEmulator {
   restarts(): number;
   /** True while the current process runs. */
   isRunning(): boolean;
+  /**
+   * Holds restarts until the returned function is called: a process that exits meanwhile stays down (requests
+   * fail with 502) and is restarted on release. Holds nest; restarts resume when every hold is released.
+   * `stop()` releases every hold.
+   */
+  holdRestarts(): () => void;
   /** Stops supervising, then stops the current process (see {@link EmulatorProcess.stop}). */
   stop(): Promise<{ readonly killed: boolean }>;
 }
@@ -33,9 +39,17 @@ export async function superviseEmulator(
   let stopping = false;
   let restarts = 0;
   let restarting: Promise<void> | undefined;
+  const holds = new Set<symbol>();
+  let released: (() => void) | undefined;
+  let whenReleased: Promise<void> = Promise.resolve();
 
   const restart = async (crashed: EmulatorProcess, how: string): Promise<void> => {
     restarts += 1;
+    if (holds.size > 0) {
+      log(`${crashed.name} emulator ${how} unexpectedly; restarts are held: it stays down until released`);
+      await whenReleased;
+      if (stopping) return;
+    }
     log(`${crashed.name} emulator ${how} unexpectedly; restarting it with its data directory`);
     for (let attempt = 1; !stopping; attempt++) {
       try {
@@ -75,8 +89,19 @@ export async function superviseEmulator(
     current: () => current,
     restarts: () => restarts,
     isRunning: () => current.isRunning(),
+    holdRestarts: () => {
+      const hold = Symbol('hold');
+      if (holds.size === 0) whenReleased = new Promise((resolve) => (released = resolve));
+      holds.add(hold);
+      return () => {
+        if (!holds.delete(hold) || holds.size > 0) return;
+        released?.();
+      };
+    },
     stop: async () => {
       stopping = true;
+      holds.clear();
+      released?.();
       await restarting;
       return current.stop();
     },

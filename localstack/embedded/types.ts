@@ -68,6 +68,8 @@ export interface EmulatorEndpoint {
   readonly endpoint: string;
   /** The emulator engine, e.g. `kinesis-local`. */
   readonly engine: string;
+  /** Id of the process serving it now (a restarted emulator has another; DynamoDB and S3 share one). */
+  readonly pid: number;
 }
 
 /** A running embedded stack, returned by {@link startEmbeddedStack}. */
@@ -84,8 +86,23 @@ export interface EmbeddedStack {
   readonly services: Readonly<Record<EmulatedService, EmulatorEndpoint>>;
   /** Wall-clock milliseconds from the call to the stack being ready. */
   readonly startupMs: number;
-  /** How many times an emulator process exited unexpectedly and was restarted. */
+  /** How many times an emulator process exited unexpectedly (each restarted, or held down by {@link holdRestarts}). */
   emulatorRestarts(): number;
+  /**
+   * Holds the restarts of the process serving `service` (Kinesis alone; DynamoDB and S3 share one) until the
+   * returned function is called: if that process exits meanwhile, it stays down (requests fail with 502) and is
+   * restarted with its data directory on release. For tests of an outage longer than a restart takes.
+   * `stop()` releases every hold.
+   *
+   * @example
+   * ```ts
+   * const release = stack.holdRestarts('dynamodb');
+   * process.kill(stack.services.dynamodb.pid, 'SIGKILL'); // DynamoDB and S3 are down until release()
+   * // ... assert what happens during the outage
+   * release();
+   * ```
+   */
+  holdRestarts(service: EmulatedService): () => void;
   /**
    * Stops the endpoint and every emulator process (gracefully, so persisted data is flushed),
    * releases all ports and deletes the temporary data directory when not persisting.

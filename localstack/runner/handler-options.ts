@@ -1,7 +1,7 @@
 import type { Pipeline } from '../../lib/core';
 import { EnvVar, HANDLER_SDK_RETRY, type HandlerOptions } from '../../lib/handlers';
 import type { MetricsSink } from '../../lib/metrics';
-import { type AwsClients, createAwsClients } from '../clients';
+import { type AwsClients, type AwsClientsConfig, createAwsClients } from '../clients';
 
 /** What a locally deployed handler runs against. */
 export interface LocalHandlerSetup {
@@ -38,8 +38,12 @@ export function localHandlerOptions(setup: LocalHandlerSetup): HandlerOptions {
 /**
  * The clients of a local deployment (the handler's and the event source mapping's): set up for the local
  * endpoint, with the deployed handler's SDK retry settings, so an emulator that is briefly away is retried
- * the way DynamoDB or S3 throttling is on AWS.
+ * the way DynamoDB or S3 throttling is on AWS (`retry` overrides those settings).
  */
-export function localRunnerClients(endpoint: string, region: string): AwsClients {
-  return createAwsClients({ endpoint, region, retry: HANDLER_SDK_RETRY });
+export function localRunnerClients(
+  endpoint: string,
+  region: string,
+  retry: NonNullable<AwsClientsConfig['retry']> = HANDLER_SDK_RETRY,
+): AwsClients {
+  return createAwsClients({ endpoint, region, retry });
 }

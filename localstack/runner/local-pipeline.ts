@@ -5,7 +5,7 @@ import { FailurePolicy } from '../../cdk/streaming-pipeline/failure-policy';
 import type { MetricsSink } from '../../lib/metrics';
 import { kinesisPartitionId } from '../../lib/sources';
 import type { PipelineLocation } from '../../lib/recovery';
-import type { AwsClients } from '../clients';
+import type { AwsClients, AwsClientsConfig } from '../clients';
 import {
   type JsonFileCheckpointStore,
   KinesisEventSourceMapping,
@@ -73,6 +73,13 @@ export interface LocalPipelineOptions {
    * @default the pipeline's handler, unwrapped
    */
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+  /**
+   * SDK retry settings of the handler's and the mapping's clients. Tests scale them down so that an outage
+   * fails each call in milliseconds rather than seconds.
+   *
+   * @default HANDLER_SDK_RETRY (the deployed handler's: 8 attempts, adaptive)
+   */
+  readonly sdkRetry?: AwsClientsConfig['retry'];
   /** Event source mapping settings that differ from the deployed defaults. @default the CDK construct's settings */
   readonly mapping?: Partial<
     Pick<
@@ -110,7 +117,7 @@ export interface LocalPipeline extends PipelineReaders {
  */
 export async function deployLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const region = options.region ?? 'us-east-1';
-  const clients = localRunnerClients(options.endpoint, region);
+  const clients = localRunnerClients(options.endpoint, region, options.sdkRetry);
   const streamName = options.streamName ?? `sparkless-${options.pipeline.name}`;
   const tableName = options.tableName ?? LocalPipelineDefaults.STATE_TABLE;
   const bucket = options.bucket ?? LocalPipelineDefaults.CHECKPOINT_BUCKET;
