@@ -1,8 +1,9 @@
 import { splitWords } from '../../functions/pipelines/stateful-word-count';
 import { WriteAheadLog } from '../../lib/checkpoint';
-import { type BatchContext, decodeUtf8, ManualClock, pipeline } from '../../lib/core';
+import { type BatchContext, type Clock, decodeUtf8, ManualClock, pipeline } from '../../lib/core';
 import { MemoryPartitionLedgerStore } from '../../lib/ledger';
 import { MemoryMetricsSink } from '../../lib/metrics';
+import type { ProgressSink } from '../../lib/progress';
 import { BatchExecutor } from '../../lib/runtime';
 import { MemoryDeadLetterSink } from '../../lib/sinks';
 import { MemoryKeyedStateStore } from '../../lib/state';
@@ -18,7 +19,14 @@ import { MemoryObjectStore } from '../../lib/storage';
  * await world.executor.processPartition('shardId-000000000000', textRecords(['a b']));
  */
 export function wordCountWorld(
-  options: { readonly failForeachBatchOnce?: boolean; readonly state?: MemoryKeyedStateStore } = {},
+  options: {
+    readonly failForeachBatchOnce?: boolean;
+    readonly state?: MemoryKeyedStateStore;
+    /** Where the executor sends progress (none by default). */
+    readonly progress?: ProgressSink;
+    /** The executor's clock (default: the returned manual clock, at 1000). */
+    readonly clock?: Clock;
+  } = {},
 ) {
   const batches: Array<{ context: BatchContext; words: readonly (readonly [string, number])[] }> = [];
   let failures = options.failForeachBatchOnce ? 1 : 0;
@@ -48,8 +56,9 @@ export function wordCountWorld(
     writeAheadLog: new WriteAheadLog(objects, 'wc'),
     deadLetters,
     metrics,
-    clock,
+    clock: options.clock ?? clock,
     print: () => undefined,
+    ...(options.progress === undefined ? {} : { progress: options.progress, runId: 'v1' }),
   });
   const counts = async () =>
     Object.fromEntries([...(await state.scan('counts'))].map(([key, count]) => [JSON.parse(key), count]));
