@@ -11,3 +11,13 @@ export {
   DynamoDbProgressStore,
   type DynamoDbProgressStoreOptions,
 } from './dynamodb-progress-store';
+export {
+  type OpenBatchStatus,
+  type PartitionStatus,
+  type PipelineStatus,
+  type ProgressLocation,
+  type ProgressSources,
+  progressSources,
+  recentProgress,
+  status,
+} from './status';

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { textRecords } from '../../test/factories/records';
+import { wordCountWorld } from '../../test/factories/word-count-world';
+import { MemoryProgressStore } from './progress-store';
+import { type ProgressSources, recentProgress, status } from './status';
+
+const A = 'stream-a.0';
+const B = 'stream-a.1';
+
+/** A word count with progress kept in memory, and the sources `status` reads. */
+function world() {
+  const progress = new MemoryProgressStore();
+  const running = wordCountWorld({ progress });
+  const sources: ProgressSources = {
+    pipeline: 'word-count',
+    namespace: 'wc',
+    ledger: running.ledger,
+    progress,
+  };
+  return { ...running, sources };
+}
+
+describe('Function: status', () => {
+  it('waits for the first batch when no partition has been seen', async () => {
+    // Act
+    const result = await status(world().sources);
+
+    // Assess
+    expect(result).toEqual({
+      id: 'word-count@wc',
+      message: 'Waiting for the first batch',
+      isDataAvailable: false,
+      isTriggerActive: false,
+      partitions: [],
+    });
+  });
+
+  it("shows every partition's committed offset and batches, and waits for data when all are committed", async () => {
+    // Prepare
+    const running = world();
+    const a = textRecords(['x y', 'x'], { partition: A });
+    const b = textRecords(['z'], { partition: B, firstN: 5 });
+    await running.executor.processPartition(A, a);
+    await running.executor.processPartition(B, b);
+
+    // Act
+    const result = await status(running.sources);
+
+    // Assess
+    expect(result).toMatchObject({
+      message: 'Waiting for data to arrive',
+      isDataAvailable: false,
+      isTriggerActive: false,
+    });
+    expect(result.partitions).toEqual([
+      expect.objectContaining({
+        partition: A,
+        committedOffset: a[1]?.offset,
+        batchesCommitted: 1,
+        failing: false,
+      }),
+      expect.objectContaining({
+        partition: B,
+        committedOffset: b[0]?.offset,
+        batchesCommitted: 1,
+        failing: false,
+      }),
+    ]);
+    expect(result.partitions[0]).not.toHaveProperty('openBatch');
+  });
+
+  it('shows the open batch and the last failure of a blocked partition until its retry commits', async () => {
+    // Prepare: B's second batch fails after its claim
+    const running = world();
+    await running.executor.processPartition(A, textRecords(['x'], { partition: A }));
+    await running.executor.processPartition(B, textRecords(['y'], { partition: B }));
+    running.clock.advance(1_000);
+    running.failNextBatch();
+    const retried = textRecords(['z'], { partition: B, firstN: 1 });
+    await expect(running.executor.processPartition(B, retried)).rejects.toThrow('sink unavailable');
+
+    // Act
+    const blocked = await status(running.sources);
+    running.clock.advance(1_000);
+    await running.executor.processPartition(B, retried);
+    const recovered = await status(running.sources);
+
+    // Assess
+    expect(blocked).toMatchObject({ isDataAvailable: true, isTriggerActive: true });
+    expect(blocked.message).toMatch(
+      /^Retrying failed batches on 1 of 2 partition\(s\): stream-a\.1 failed with Error/,
+    );
+    expect(blocked.partitions[1]).toMatchObject({
+      partition: B,
+      failing: true,
+      openBatch: { batchId: 1, startOffset: retried[0]?.offset, endOffset: retried[0]?.offset },
+      lastFailure: { errorCode: 'Error', message: 'Error: sink unavailable' },
+    });
+    expect(recovered).toMatchObject({ message: 'Waiting for data to arrive', isTriggerActive: false });
+    expect(recovered.partitions[1]).toMatchObject({ failing: false, committedOffset: retried[0]?.offset });
+  });
+});
+
+describe('Function: recentProgress', () => {
+  it('returns the n most recent records across partitions, oldest first', async () => {
+    // Prepare: batches alternate between the partitions, 1 s apart
+    const running = world();
+    for (let i = 0; i < 3; i++) {
+      for (const partition of [A, B]) {
+        await running.executor.processPartition(partition, textRecords([`w${i}`], { partition, firstN: i }));
+        running.clock.advance(1_000);
+      }
+    }
+
+    // Act
+    const recent = await recentProgress(running.sources, 4);
+
+    // Assess
+    expect(recent.map((record) => [record.partition, record.batchId])).toEqual([
+      [A, 1],
+      [B, 1],
+      [A, 2],
+      [B, 2],
+    ]);
+    expect(await recentProgress(running.sources, 0)).toEqual([]);
+  });
+});
