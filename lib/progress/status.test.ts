@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { textRecords } from '../../test/factories/records';
-import { wordCountWorld } from '../../test/factories/word-count-world';
-import { MemoryProgressStore } from './progress-store';
-import { type ProgressSources, recentProgress, status } from './status';
+import { wordCountProgressWorld } from '../../test/factories/word-count-world';
+import { recentProgress, status } from './status';
 
 const A = 'stream-a.0';
 const B = 'stream-a.1';
 
-/** A word count with progress kept in memory, and the sources `status` reads. */
-function world() {
-  const progress = new MemoryProgressStore();
-  const running = wordCountWorld({ progress });
-  const sources: ProgressSources = {
-    pipeline: 'word-count',
-    namespace: 'wc',
-    ledger: running.ledger,
-    progress,
-  };
-  return { ...running, sources };
-}
-
 describe('Function: status', () => {
   it('waits for the first batch when no partition has been seen', async () => {
     // Act
-    const result = await status(world().sources);
+    const result = await status(wordCountProgressWorld().sources);
 
     // Assess
     expect(result).toEqual({
@@ -37,7 +23,7 @@ describe('Function: status', () => {
 
   it("shows every partition's committed offset and batches, and waits for data when all are committed", async () => {
     // Prepare
-    const running = world();
+    const running = wordCountProgressWorld();
     const a = textRecords(['x y', 'x'], { partition: A });
     const b = textRecords(['z'], { partition: B, firstN: 5 });
     await running.executor.processPartition(A, a);
@@ -71,7 +57,7 @@ describe('Function: status', () => {
 
   it('shows the open batch and the last failure of a blocked partition until its retry commits', async () => {
     // Prepare: B's second batch fails after its claim
-    const running = world();
+    const running = wordCountProgressWorld();
     await running.executor.processPartition(A, textRecords(['x'], { partition: A }));
     await running.executor.processPartition(B, textRecords(['y'], { partition: B }));
     running.clock.advance(1_000);
@@ -104,7 +90,7 @@ describe('Function: status', () => {
 describe('Function: recentProgress', () => {
   it('returns the n most recent records across partitions, oldest first', async () => {
     // Prepare: batches alternate between the partitions, 1 s apart
-    const running = world();
+    const running = wordCountProgressWorld();
     for (let i = 0; i < 3; i++) {
       for (const partition of [A, B]) {
         await running.executor.processPartition(partition, textRecords([`w${i}`], { partition, firstN: i }));

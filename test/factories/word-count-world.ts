@@ -3,7 +3,7 @@ import { WriteAheadLog } from '../../lib/checkpoint';
 import { type BatchContext, type Clock, decodeUtf8, ManualClock, pipeline } from '../../lib/core';
 import { MemoryPartitionLedgerStore } from '../../lib/ledger';
 import { MemoryMetricsSink } from '../../lib/metrics';
-import type { ProgressSink } from '../../lib/progress';
+import { MemoryProgressStore, type ProgressSink, type ProgressSources } from '../../lib/progress';
 import { BatchExecutor } from '../../lib/runtime';
 import { MemoryDeadLetterSink } from '../../lib/sinks';
 import { MemoryKeyedStateStore } from '../../lib/state';
@@ -71,4 +71,20 @@ export function plainWordCount(lines: readonly string[]): Record<string, number>
   const out: Record<string, number> = {};
   for (const word of lines.flatMap(splitWords)) out[word] = (out[word] ?? 0) + 1;
   return out;
+}
+
+/**
+ * {@link wordCountWorld} with its progress kept in memory, and the sources `status` and
+ * `recentProgress` read (pipeline `word-count`, namespace `wc`).
+ */
+export function wordCountProgressWorld() {
+  const progress = new MemoryProgressStore();
+  const running = wordCountWorld({ progress });
+  const sources: ProgressSources = {
+    pipeline: 'word-count',
+    namespace: 'wc',
+    ledger: running.ledger,
+    progress,
+  };
+  return { ...running, progress, sources };
 }
