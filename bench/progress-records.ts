@@ -1,16 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { statefulWordCount } from '../functions/pipelines/stateful-word-count';
-import { WriteAheadLog } from '../lib/checkpoint';
-import { DynamoDbPartitionLedgerStore } from '../lib/ledger';
 import { DynamoDbProgressStore, progressSources, recentProgress, status } from '../lib/progress';
-import { BatchExecutor } from '../lib/runtime';
-import { MemoryDeadLetterSink } from '../lib/sinks';
 import { parseKinesisEvent } from '../lib/sources';
-import { DynamoDbKeyedStateStore } from '../lib/state';
 import { MemoryObjectStore } from '../lib/storage';
 import { ensureStateTable } from '../localstack/setup/state-table';
 import { wordCountEvent } from './kinesis-event-factory';
 import { countRequests } from './request-counter';
+import { dynamoDbWordCountExecutor } from './word-count-executor';
 
 const BATCHES = 20;
 const PARTITIONS = 4;
@@ -26,16 +22,7 @@ export async function benchProgressRecords(dynamodb: DynamoDBClient): Promise<vo
     const table = { client: dynamodb, tableName: 'bench-progress', namespace };
     const objects = new MemoryObjectStore();
     const progress = new DynamoDbProgressStore(table);
-    const executor = new BatchExecutor({
-      pipeline: statefulWordCount,
-      namespace,
-      state: new DynamoDbKeyedStateStore({ ...table, largeStates: objects }),
-      ledger: new DynamoDbPartitionLedgerStore(table),
-      writeAheadLog: new WriteAheadLog(objects, namespace),
-      deadLetters: new MemoryDeadLetterSink(),
-      print: () => undefined,
-      ...(withProgress ? { progress } : {}),
-    });
+    const executor = dynamoDbWordCountExecutor(table, objects, withProgress ? { progress } : {});
     const counts = countRequests(dynamodb, 'benchProgressCounter');
     for (let batch = 0; batch < BATCHES; batch++) {
       // Each batch on its own partition round-robin: a partition's ledger advances like a shard's.
