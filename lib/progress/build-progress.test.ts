@@ -8,7 +8,7 @@ function measurements(overrides: Partial<BatchMeasurements> = {}): BatchMeasurem
     pipeline: 'stateful-word-count',
     namespace: 'prod',
     runId: '42',
-    source: 'kinesis',
+    sourceDescription: 'kinesis[stream=orders, shard=shardId-000000000003]',
     outputs: ['print', 'foreachBatch'],
     partition: '0123456789ab.3',
     batchNumber: 7,
@@ -57,7 +57,7 @@ describe('Function: buildProgress', () => {
       stateOperators: measurements().stateOperators,
       sources: [
         {
-          description: 'kinesis[partition=0123456789ab.3]',
+          description: 'kinesis[stream=orders, shard=shardId-000000000003]',
           startOffset: '100',
           endOffset: '150',
           numInputRows: 40,

@@ -6,8 +6,8 @@ export interface BatchMeasurements {
   readonly namespace: string;
   /** The deployed code version. */
   readonly runId: string;
-  /** The source's description without the partition, e.g. `kinesis`. */
-  readonly source: string;
+  /** The source partition's description, e.g. `kinesis[stream=orders, shard=shardId-000000000003]`. */
+  readonly sourceDescription: string;
   /** The pipeline's output operations, e.g. `["print", "foreachBatch"]`. */
   readonly outputs: readonly string[];
   readonly partition: string;
@@ -62,7 +62,7 @@ export function buildProgress(m: BatchMeasurements): BatchProgress {
     stateOperators: m.stateOperators,
     sources: [
       {
-        description: `${m.source}[partition=${m.partition}]`,
+        description: m.sourceDescription,
         startOffset: m.firstOffset,
         endOffset: m.lastOffset,
         numInputRows: m.numInputRows,

@@ -144,8 +144,10 @@ export interface BatchExecutorOptions {
   readonly runId?: string;
 }
 
-/** Milliseconds an attempt spent before evaluation, and when it started (for its progress record). */
+/** Milliseconds an attempt spent before evaluation, when it started, and what it read (for its progress record). */
 interface AttemptPhases {
+  /** The source partition's description (`SourceProgress.description`). */
+  readonly sourceDescription: string;
   /** Epoch ms the attempt started (its ledger read). */
   readonly started: number;
   /** Reading the ledger and claiming. */
@@ -185,6 +187,13 @@ export interface ProcessPartitionOptions {
    * @default false
    */
   readonly checkHistory?: boolean;
+  /**
+   * The partition's description in progress records (`sources[].description`), e.g.
+   * `kinesis[stream=orders, shard=shardId-000000000003]`.
+   *
+   * @default `<source kind>[partition=<partition>]`
+   */
+  readonly sourceDescription?: string;
 }
 
 /**
@@ -307,6 +316,7 @@ export class BatchExecutor {
   ): Promise<PartitionResult> {
     const delivered = toInputRecords(records);
     const maxRetries = this.options.maxLedgerRetries ?? 20;
+    const sourceDescription = options.sourceDescription ?? this.describeSource(partition);
     let batchesCommitted = 0;
     let deadLetters = 0;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
@@ -327,7 +337,12 @@ export class BatchExecutor {
         const walRead = this.clock.now();
         const replay = await this.options.writeAheadLog.read(ledger.open.walKey);
         const references = await this.pinnedReferences(replay.references);
-        const phases = { started, ledger: ledgerRead, walCommit: this.clock.now() - walRead };
+        const phases = {
+          sourceDescription,
+          started,
+          ledger: ledgerRead,
+          walCommit: this.clock.now() - walRead,
+        };
         const outcome = await this.runBatch(
           partition,
           ledger,
@@ -375,7 +390,12 @@ export class BatchExecutor {
           : {}),
       };
       if (!(await this.options.ledger.write(partition, claimed, ledger.version))) continue;
-      const phases = { started, ledger: ledgerRead + this.clock.now() - claimStarted, walCommit };
+      const phases = {
+        sourceDescription,
+        started,
+        ledger: ledgerRead + this.clock.now() - claimStarted,
+        walCommit,
+      };
       const outcome = await this.runBatch(partition, claimed, batch, fresh, references, false, phases);
       deadLetters += outcome.deadLetters;
       const committed = await this.commit(partition, claimed, batch, outcome);
@@ -460,7 +480,12 @@ export class BatchExecutor {
       // Finish the old claim as the old code would: its batch id, log and fencing marks are the old id's.
       const replay = await this.options.writeAheadLog.read(old.open.walKey);
       const references = await this.pinnedReferences(replay.references);
-      const phases = { started: this.clock.now(), ledger: 0, walCommit: 0 };
+      const phases = {
+        sourceDescription: this.describeSource(legacy),
+        started: this.clock.now(),
+        ledger: 0,
+        walCommit: 0,
+      };
       const outcome = await this.runBatch(legacy, old, old.open, replay.records, references, true, phases);
       const committed = await this.commit(legacy, old, old.open, outcome);
       return {
@@ -658,7 +683,7 @@ export class BatchExecutor {
         pipeline: pipeline.name,
         namespace,
         runId: this.options.runId ?? 'unversioned',
-        source: pipeline.sourceDescriptor.kind,
+        sourceDescription: phases.sourceDescription,
         outputs: pipeline.outputs.map((output) => output.kind),
         partition,
         batchNumber: batch.batchNumber,
@@ -683,6 +708,10 @@ export class BatchExecutor {
         stateOperators,
       }),
     );
+  }
+
+  private describeSource(partition: string): string {
+    return `${this.options.pipeline.sourceDescriptor.kind}[partition=${partition}]`;
   }
 
   /** Sends a failure event for a failed attempt; a sink that fails too is logged, never hides the error. */
