@@ -110,4 +110,33 @@ describe('Function: recentProgress', () => {
     ]);
     expect(await recentProgress(running.sources, 0)).toEqual([]);
   });
+
+  it('reads only the most recently active partitions when the rest cannot hold newer records', async () => {
+    // Prepare: 20 partitions (a file source: one per object), one batch each, 1 s apart
+    const running = wordCountProgressWorld();
+    const partitions = Array.from({ length: 20 }, (_, i) => `file.${String(i).padStart(2, '0')}`);
+    for (const partition of partitions) {
+      await running.executor.processPartition(partition, textRecords(['w'], { partition }));
+      running.clock.advance(1_000);
+    }
+    const read: string[] = [];
+    const counting = {
+      ...running.sources,
+      progress: {
+        recent: (partition: string, n: number) => {
+          read.push(partition);
+          return running.progress.recent(partition, n);
+        },
+        failures: () => running.progress.failures(),
+      },
+    };
+
+    // Act
+    const recent = await recentProgress(counting, 2);
+
+    // Assess: the two newest, found without reading every partition
+    expect(recent.map((record) => record.partition)).toEqual(['file.18', 'file.19']);
+    expect(read.length).toBeLessThan(partitions.length);
+    expect(read).toEqual(expect.arrayContaining(['file.18', 'file.19']));
+  });
 });

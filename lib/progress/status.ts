@@ -100,16 +100,37 @@ export async function status(sources: ProgressSources): Promise<PipelineStatus> 
   };
 }
 
+/** Partitions read at once by {@link recentProgress}. */
+const READ_CONCURRENCY = 8;
+
 /**
  * The `n` most recent progress records across partitions (Spark's `query.recentProgress`), oldest
- * first: one `Query` for the partitions, then one per partition (`Limit` n).
+ * first. One `Query` reads the ledgers; then partitions are read (one `Query` each, `Limit` n) from
+ * the most recently active on, and reading stops once no partition left can hold a newer record
+ * than the n found: a batch's time is never after its partition's last commit (or its open claim).
+ * So a text-file source with thousands of partitions (one per object version) costs about n reads.
  */
 export async function recentProgress(sources: ProgressSources, n: number): Promise<BatchProgress[]> {
-  const partitions = [...(await sources.ledger.readAll()).keys()];
-  const perPartition = await Promise.all(
-    partitions.map((partition) => sources.progress.recent(partition, n)),
-  );
-  return perPartition.flat().sort(newestFirst).slice(0, Math.max(0, n)).reverse();
+  if (n <= 0) return [];
+  const partitions = [...(await sources.ledger.readAll())]
+    .map(([partition, ledger]) => ({ partition, latest: latestBatchTime(ledger) }))
+    .sort((a, b) => b.latest - a.latest);
+  let found: BatchProgress[] = [];
+  for (let start = 0; start < partitions.length; start += READ_CONCURRENCY) {
+    const next = partitions[start];
+    const nth = found[n - 1];
+    if (next === undefined || (nth !== undefined && Date.parse(nth.timestamp) >= next.latest)) break;
+    const chunk = partitions.slice(start, start + READ_CONCURRENCY);
+    const read = await Promise.all(chunk.map(({ partition }) => sources.progress.recent(partition, n)));
+    found = [...found, ...read.flat()].sort(newestFirst).slice(0, n);
+  }
+  return found.reverse();
+}
+
+/** An upper bound of the batch times of a partition's records: its last commit, or its open claim if later. */
+function latestBatchTime(ledger: LedgerEntry): number {
+  const committed = ledger.lastActiveAt ?? Number.POSITIVE_INFINITY;
+  return Math.max(committed, ledger.open?.batchTime ?? Number.NEGATIVE_INFINITY);
 }
 
 function newestFirst(a: BatchProgress, b: BatchProgress): number {
