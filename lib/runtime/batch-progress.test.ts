@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { timedWordPairs } from '../../test/factories/pipelines';
 import { textRecords } from '../../test/factories/records';
 import { wordCountWorld } from '../../test/factories/word-count-world';
 import { WriteAheadLog } from '../checkpoint';
-import { type Clock, decodeUtf8, pipeline } from '../core';
+import { type Clock, decodeUtf8, ManualClock, pipeline, slidingWindows } from '../core';
 import { MemoryPartitionLedgerStore } from '../ledger';
 import { MemoryProgressStore } from '../progress';
 import { MemoryDeadLetterSink } from '../sinks';
 import { MemoryKeyedStateStore } from '../state';
 import { MemoryObjectStore } from '../storage';
 import { BatchExecutor } from './batch-executor';
+import { createInMemoryRuntime } from './in-memory-runtime';
 
 const PARTITION = 'shardId-000000000000';
 
@@ -129,6 +131,31 @@ describe('Class: BatchExecutor', () => {
         },
       ]);
       expect(latest?.runId).toBe('unversioned');
+    });
+
+    it('reports the event time, watermark and late elements of a windowed operator', async () => {
+      // Prepare: 60 s windows sliding by 10 s, 5 s allowed lateness; after a record at 100 s, one at 20 s is late
+      const windowed = timedWordPairs('windowed')
+        .reduceByKeyAndWindow(
+          (a, b) => a + b,
+          slidingWindows({ lengthMs: 60_000, slideMs: 10_000, allowedLatenessMs: 5_000 }),
+        )
+        .print();
+      const runtime = createInMemoryRuntime(windowed, { clock: new ManualClock(1_000_000) });
+      await runtime.process(PARTITION, textRecords(['100000 a']));
+
+      // Act
+      await runtime.process(PARTITION, textRecords(['96000 b', '20000 c'], { firstN: 1 }));
+
+      // Assess
+      const [latest] = await runtime.progressRecords.recent(PARTITION, 1);
+      expect(latest?.eventTime).toEqual({
+        max: new Date(96_000).toISOString(),
+        watermark: new Date(100_000).toISOString(),
+      });
+      expect(latest?.stateOperators).toEqual([
+        expect.objectContaining({ operatorName: 'reduceByKeyAndWindow', numRowsDroppedByWatermark: 1 }),
+      ]);
     });
   });
 });
