@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +11,7 @@ import { DynamoDbPartitionLedgerStore } from '../../lib/ledger';
 import { MemoryMetricsSink } from '../../lib/metrics';
 import type { BatchProgress, PipelineStatus } from '../../lib/progress';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
+import { runWordCountOn } from '../../localstack/main/word-count-job';
 import { deployLocalPipeline } from '../../localstack/runner/local-pipeline';
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
@@ -24,6 +27,13 @@ const sparkless = (args: readonly string[]) =>
     cwd: root,
     env: { ...process.env },
   });
+
+/** The records of `--json` output, one JSON object per line. */
+const jsonLines = <T>(stdout: string): T[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
 
 describe('End to end: progress and status of the stateful word count on the embedded stack', () => {
   let stack: EmbeddedStack;
@@ -61,10 +71,7 @@ describe('End to end: progress and status of the stateful word count on the embe
     const text = await sparkless(['status', 'stateful-word-count', ...target]);
 
     // Assess: one record per committed batch of every partition, their rows adding up to the input
-    const records = progress.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as BatchProgress);
+    const records = jsonLines<BatchProgress>(progress.stdout);
     const ledgers = await new DynamoDbPartitionLedgerStore({
       client: local.clients.dynamodb,
       tableName: local.location.stateTable,
@@ -101,5 +108,46 @@ describe('End to end: progress and status of the stateful word count on the embe
       expect(last?.sources[0]?.endOffset).toBe(partition.committedOffset);
     }
     expect(text.stdout).toMatch(/^stateful-word-count@progress-e2e: Waiting for data to arrive\n/);
+  });
+
+  it("after the main job (npm start's word count), progress adds up to the lines it produced and status shows both shards", async () => {
+    // Prepare: the job npm start runs, on this stack, with 12 lines over 2 shards
+    const directory = await mkdtemp(path.join(tmpdir(), 'sparkless-progress-'));
+    const file = path.join(directory, 'input.txt');
+    const lines = Array.from({ length: 12 }, (_, i) => `${WORDS[i % 5]} ${WORDS[(i + 2) % 5]}`);
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const exitCode = await runWordCountOn(
+      { endpoint: stack.endpoint, region: stack.region, dataDir: undefined },
+      {
+        follow: false,
+        port: 0,
+        dataDir: undefined,
+        shards: 2,
+        input: file,
+        malformedRecord: false,
+        readStdin: false,
+      },
+      () => undefined,
+    );
+    await rm(directory, { recursive: true, force: true });
+    expect(exitCode).toBe(0);
+    const target = ['--endpoint', stack.endpoint, '--region', stack.region];
+
+    // Act
+    const progress = await sparkless(['progress', 'stateful-word-count', '--json', '-n', '1000', ...target]);
+    const status = await sparkless(['status', 'stateful-word-count', '--json', ...target]);
+
+    // Assess
+    const records = jsonLines<BatchProgress>(progress.stdout);
+    expect(records.reduce((sum, record) => sum + record.numInputRows, 0)).toBe(lines.length);
+    const parsed = JSON.parse(status.stdout) as PipelineStatus;
+    expect(parsed.partitions).toHaveLength(2);
+    for (const partition of parsed.partitions) {
+      const own = records.filter((record) => record.partition === partition.partition);
+      expect(own.map((record) => record.batchId)).toEqual(
+        Array.from({ length: partition.batchesCommitted }, (_, i) => i),
+      );
+      expect(own.at(-1)?.sources[0]?.endOffset).toBe(partition.committedOffset);
+    }
   });
 });
