@@ -91,6 +91,24 @@ describe('Command: sparkless progress', () => {
 });
 
 describe('Command: sparkless status', () => {
+  it('says on stderr when no batch has run in the namespace, naming what to check', async () => {
+    // Prepare
+    const { sources } = await ranBatches(0);
+    const { io, out, err } = capture();
+
+    // Act
+    const code = await statusCommand('word-count', {}, io, { sources: async () => sources });
+    await progressCommand('word-count', {}, io, { sources: async () => sources });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out[0]).toBe('word-count@wc: Waiting for the first batch');
+    expect(err).toEqual([
+      'sparkless: no batch has run in namespace wc yet; if the pipeline has run, check the pipeline name, --namespace or --stack',
+      'sparkless: no batch has run in namespace wc yet; if the pipeline has run, check the pipeline name, --namespace or --stack',
+    ]);
+  });
+
   it("prints the message, Spark's flags and each partition's committed offset", async () => {
     const { sources } = await ranBatches(2);
     const { io, out } = capture();

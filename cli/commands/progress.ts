@@ -53,6 +53,7 @@ export async function statusCommand(
   const result = await status(sources);
   if (options.json === true) io.out(JSON.stringify(result, null, 2));
   else for (const line of statusLines(result)) io.out(line);
+  if (result.partitions.length === 0) io.err(nothingYet(sources));
   return 0;
 }
 
@@ -82,6 +83,7 @@ export async function progressCommand(
     }
   };
   show(await recentProgress(sources, n));
+  if (seen.size === 0) io.err(nothingYet(sources));
   if (options.follow !== true) return 0;
   const signal = dependencies.signal ?? interruption();
   while (!signal.aborted) {
@@ -111,6 +113,11 @@ async function targetSources(
     stateTable: target.location.stateTable,
     namespace: target.location.namespace,
   });
+}
+
+/** The hint when a namespace has no batch yet (a typo in the name or namespace looks the same). */
+function nothingYet(sources: ProgressSources): string {
+  return `sparkless: no batch has run in namespace ${sources.namespace} yet; if the pipeline has run, check the pipeline name, --namespace or --stack`;
 }
 
 /** The status as text: the message, Spark's two flags, then a line per partition. */
