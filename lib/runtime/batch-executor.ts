@@ -320,9 +320,9 @@ export class BatchExecutor {
     let batchesCommitted = 0;
     let deadLetters = 0;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
-      const started = this.clock.now();
+      let started = this.clock.now();
       let ledger = await this.options.ledger.read(partition);
-      const ledgerRead = this.clock.now() - started;
+      let ledgerRead = this.clock.now() - started;
       if (ledger.version === 0 && options.legacyPartition !== undefined) {
         const step = await this.adoptLegacyLedger(partition, options.legacyPartition);
         deadLetters += step.deadLetters;
@@ -357,6 +357,9 @@ export class BatchExecutor {
         if (committed === undefined) continue;
         batchesCommitted++;
         ledger = committed;
+        // The next batch's attempt starts here: the replay is not part of it.
+        started = this.clock.now();
+        ledgerRead = 0;
       }
       const fresh = delivered.filter((record) => isAfter(record.offsetKey, ledger.committedOffsetKey));
       const skippedRecords = delivered.length - fresh.length;

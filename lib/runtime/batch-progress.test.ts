@@ -88,6 +88,32 @@ describe('Class: BatchExecutor', () => {
       expect(recent[0]).toMatchObject({ batchId: 0, numInputRows: 2, replayed: true });
     });
 
+    it('times a new batch from its own start when the same call first finished an open batch', async () => {
+      // Prepare: the same two batches, once each in its own call, once with the first left open by a crash
+      const alone = new MemoryProgressStore();
+      const aloneWorld = wordCountWorld({ progress: alone, clock: tickingClock(1_700_000_000_000) });
+      const records = textRecords(['a b', 'c']);
+      await aloneWorld.executor.processPartition(PARTITION, records.slice(0, 1));
+      await aloneWorld.executor.processPartition(PARTITION, records.slice(1));
+      const afterReplay = new MemoryProgressStore();
+      const replayWorld = wordCountWorld({
+        progress: afterReplay,
+        clock: tickingClock(1_700_000_000_000),
+        failForeachBatchOnce: true,
+      });
+      await expect(replayWorld.executor.processPartition(PARTITION, records.slice(0, 1))).rejects.toThrow();
+
+      // Act: one call replays batch 0, then claims batch 1
+      await replayWorld.executor.processPartition(PARTITION, records);
+
+      // Assess: batch 1's trigger time does not include the replay of batch 0
+      const [replayed, next] = (await afterReplay.recent(PARTITION, 2)).reverse();
+      const [, own] = (await alone.recent(PARTITION, 2)).reverse();
+      expect(replayed).toMatchObject({ batchId: 0, replayed: true });
+      expect(next?.batchId).toBe(1);
+      expect(next?.durationMs.triggerExecution).toBeLessThanOrEqual(own?.durationMs.triggerExecution ?? 0);
+    });
+
     it('counts updated and removed keys per stateful operator', async () => {
       // Prepare: a count that removes a key when it reaches 2
       const progress = new MemoryProgressStore();
