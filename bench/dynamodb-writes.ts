@@ -1,16 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { statefulWordCount } from '../functions/pipelines/stateful-word-count';
-import { WriteAheadLog } from '../lib/checkpoint';
-import { DynamoDbPartitionLedgerStore } from '../lib/ledger';
 import { MemoryMetricsSink } from '../lib/metrics';
-import { BatchExecutor } from '../lib/runtime';
-import { MemoryDeadLetterSink } from '../lib/sinks';
 import { parseKinesisEvent } from '../lib/sources';
-import { DynamoDbKeyedStateStore } from '../lib/state';
 import { MemoryObjectStore } from '../lib/storage';
 import { ensureStateTable } from '../localstack/setup/state-table';
 import { wordCountEvent } from './kinesis-event-factory';
 import { countRequests } from './request-counter';
+import { dynamoDbWordCountExecutor } from './word-count-executor';
 
 /** (b) DynamoDB requests per batch against distinct keys touched, on the embedded stack's DynamoDB emulator. */
 export async function benchDynamoDbWrites(dynamodb: DynamoDBClient): Promise<void> {
@@ -22,16 +17,7 @@ export async function benchDynamoDbWrites(dynamodb: DynamoDBClient): Promise<voi
     const table = { client: dynamodb, tableName: 'bench-state', namespace };
     const metrics = new MemoryMetricsSink();
     const objects = new MemoryObjectStore();
-    const executor = new BatchExecutor({
-      pipeline: statefulWordCount,
-      namespace,
-      state: new DynamoDbKeyedStateStore({ ...table, largeStates: objects }),
-      ledger: new DynamoDbPartitionLedgerStore(table),
-      writeAheadLog: new WriteAheadLog(objects, namespace),
-      deadLetters: new MemoryDeadLetterSink(),
-      metrics,
-      print: () => undefined,
-    });
+    const executor = dynamoDbWordCountExecutor(table, objects, { metrics });
     const event = wordCountEvent({ records: 1_000, wordsPerLine: 10, vocabulary });
     const records = parseKinesisEvent(event).shards[0]?.records ?? [];
     const started = performance.now();

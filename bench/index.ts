@@ -3,6 +3,7 @@ import { startEmbeddedStack } from '../localstack/embedded';
 import { benchCoreThroughput } from './core-throughput';
 import { benchDynamoDbWrites } from './dynamodb-writes';
 import { benchLongKeysAndLargeStates } from './long-keys-large-states';
+import { benchProgressRecords } from './progress-records';
 import { benchWindows } from './windowed';
 
 /** `npm run bench`: prints the numbers; asserts nothing about speed. */
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
     await benchWindows(dynamodb);
     console.log();
     await benchLongKeysAndLargeStates(dynamodb, s3);
+    console.log();
+    await benchProgressRecords(dynamodb);
   } finally {
     await stack.stop();
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SparklessError } from '../lib/core';
 import type { CommandIo } from './commands/io';
+import { progressCommand, statusCommand } from './commands/progress';
 import { recoverCommand } from './commands/recover';
 
 /** Adds the options every command on a running pipeline shares (see `TargetOptions`). */
@@ -26,8 +27,8 @@ function withTargetOptions(command: Command): Command {
 }
 
 /**
- * The `sparkless` command line: `recover` now; `status` and `progress` will share its target
- * options (a deployed stack by its outputs, explicit names, or `--endpoint`).
+ * The `sparkless` command line: `recover`, `status` and `progress`, sharing their target options (a
+ * deployed stack by its outputs, explicit names, or `--endpoint`).
  *
  * @param io - where output goes, and the environment
  * @param exit - receives the exit code of a command
@@ -35,7 +36,9 @@ function withTargetOptions(command: Command): Command {
 export function createProgram(io: CommandIo, exit: (code: number) => void): Command {
   const program = new Command()
     .name('sparkless')
-    .description('Operate Sparkless pipelines: replay what a failure policy discarded, exactly once.')
+    .description(
+      'Operate Sparkless pipelines: see their status and progress, replay what a failure policy discarded, exactly once.',
+    )
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -55,6 +58,33 @@ export function createProgram(io: CommandIo, exit: (code: number) => void): Comm
     .option('--module <file>', 'a file exporting the pipeline, when it is not a seed pipeline')
     .action(async (pipeline: string, options: Record<string, string | undefined>) => {
       exit(await recoverCommand(pipeline, options, io));
+    });
+  withTargetOptions(
+    program
+      .command('status')
+      .description(
+        "the pipeline's status (Spark's message, isDataAvailable, isTriggerActive) and every partition's committed offset, open batch, watermark and last failure",
+      )
+      .argument('<pipeline>', 'the pipeline (plan) name, e.g. stateful-word-count'),
+  )
+    .option('--json', 'print the status as JSON')
+    .action(async (pipeline: string, options: Record<string, string | boolean | undefined>) => {
+      exit(await statusCommand(pipeline, options, io));
+    });
+  withTargetOptions(
+    program
+      .command('progress')
+      .description(
+        "the most recent progress records across partitions, oldest first (Spark's recentProgress): one per batch",
+      )
+      .argument('<pipeline>', 'the pipeline (plan) name, e.g. stateful-word-count'),
+  )
+    .option('-n <count>', 'how many records', '10')
+    .option('--json', "one JSON record per line (Spark's StreamingQueryProgress fields)")
+    .option('--follow', 'keep printing new records until interrupted (Ctrl-C)')
+    .option('--interval <ms>', 'milliseconds between two reads with --follow', '1000')
+    .action(async (pipeline: string, options: Record<string, string | boolean | undefined>) => {
+      exit(await progressCommand(pipeline, options, io));
     });
   return program;
 }

@@ -7,6 +7,7 @@ import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedde
 import { ensureBucket, ensureStateTable } from '../../localstack/setup/state-table';
 import event from '../../test/fixtures/kinesis-event.json';
 import { MemoryMetricsSink } from '../metrics';
+import { progressSources, recentProgress } from '../progress';
 import { kinesisPartitionId } from '../sources';
 import { DynamoDbKeyedStateStore } from '../state';
 import { S3ObjectStore } from '../storage';
@@ -67,6 +68,45 @@ describe('Function: createKinesisHandler (invoked directly, emulators over HTTP)
       '"see"': 1,
     });
     expect(printed).toHaveLength(1);
+  });
+
+  it('keeps one progress record per batch in the state table, naming the stream and shard, with the code version as runId', async () => {
+    // Prepare
+    const clients = createAwsClients({ endpoint: stack.endpoint, region: stack.region });
+    const handler = createKinesisHandler(statefulWordCount, {
+      clients,
+      environment: { ...environment('progress'), SPARKLESS_CODE_VERSION: '7' },
+      print: () => undefined,
+      metrics: new MemoryMetricsSink(),
+    });
+
+    // Act: a redelivery commits no new batch
+    await handler(event as KinesisStreamEvent);
+    await handler(event as KinesisStreamEvent);
+
+    // Assess
+    const progress = progressSources('stateful-word-count', {
+      dynamodb: clients.dynamodb,
+      stateTable: 'handler-test',
+      namespace: 'progress',
+    });
+    const records = await recentProgress(progress, 10);
+    expect(records).toEqual([
+      expect.objectContaining({
+        id: 'stateful-word-count@progress',
+        runId: '7',
+        partition: PARTITION,
+        batchId: 0,
+        numInputRows: event.Records.length,
+        deadLetters: 1,
+        sources: [
+          expect.objectContaining({
+            description: 'kinesis[stream=lambda-stream, shard=shardId-000000000006]',
+            numInputRows: event.Records.length,
+          }),
+        ],
+      }),
+    ]);
   });
 
   it('reports the first record as the batch item failure and a failed-batch metric when DynamoDB is unreachable', async () => {

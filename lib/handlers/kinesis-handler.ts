@@ -1,7 +1,7 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { describeError, type Pipeline, type SourceRecord, SourceKind } from '../core';
 import { EmfMetricsSink } from '../metrics';
-import { KinesisPartitionIdFormat, parseKinesisEvent } from '../sources';
+import { KinesisPartitionIdFormat, kinesisStreamIdentity, parseKinesisEvent } from '../sources';
 import { assertSourceKind, createRuntimeLoader, errorCodeOf, type HandlerOptions } from './runtime';
 import { isRecordsEvent, isWindowTick, unexpectedEventError, type WindowTickEvent } from './window-tick';
 
@@ -83,10 +83,11 @@ export function createKinesisHandler(
     await executor.deadLetterEnvelopes(delivery.malformed);
     const legacyIds = checkpoint.legacyPartitionIdFormat === KinesisPartitionIdFormat.ShardId;
     const batchItemFailures: KinesisStreamBatchResponse['batchItemFailures'] = [];
-    for (const { partition, shardId, records } of delivery.shards) {
+    for (const { partition, shardId, eventSourceArn, records } of delivery.shards) {
       try {
         await executor.processPartition(partition, records, {
           checkHistory: true,
+          sourceDescription: `kinesis[stream=${streamNameOf(eventSourceArn)}, shard=${shardId}]`,
           ...(legacyIds ? { legacyPartition: shardId } : {}),
         });
       } catch (error) {
@@ -105,4 +106,15 @@ export function createKinesisHandler(
     }
     return { batchItemFailures };
   };
+}
+
+/**
+ * The stream name of a record's `eventSourceARN` (a stream ARN, or an enhanced fan-out consumer ARN,
+ * which names its stream), else the ARN as given.
+ */
+function streamNameOf(eventSourceArn: string): string {
+  const stream = kinesisStreamIdentity(eventSourceArn);
+  const marker = ':stream/';
+  const at = stream.indexOf(marker);
+  return at < 0 ? stream : stream.slice(at + marker.length);
 }

@@ -4,12 +4,12 @@ import {
   InvalidConfigurationError,
   type Pipeline,
   type SourceKind,
-  SparklessError,
   systemClock,
   withPipelineBucket,
 } from '../core';
 import { DynamoDbPartitionLedgerStore, type PartitionLedgerStore } from '../ledger';
 import { EmfMetricsSink, type MetricsSink } from '../metrics';
+import { DynamoDbProgressStore, type ProgressSink } from '../progress';
 import { BatchExecutor } from '../runtime';
 import { DynamoDbTableReferenceLoader, ReferenceDataCache, S3JsonReferenceLoader } from '../reference';
 import { ObjectStoreDeadLetterSink, ObjectStoreTextFileSink, validateTextFilePrefix } from '../sinks';
@@ -57,6 +57,12 @@ export interface HandlerOptions {
    * @default 60000
    */
   readonly offsetsSnapshotIntervalMs?: number;
+  /**
+   * Where each batch's progress record and each failed attempt's failure event go.
+   *
+   * @default a {@link DynamoDbProgressStore} in the state table (kept 7 days)
+   */
+  readonly progress?: ProgressSink;
 }
 
 /** What a handler runs with, set up once per container by {@link createRuntimeLoader}. */
@@ -181,6 +187,15 @@ export function createRuntimeLoader(
       ...(settings.snapshotOffsets === false ? {} : { checkpoint }),
       clock,
       metrics: options.metrics ?? new EmfMetricsSink(),
+      progress:
+        options.progress ??
+        new DynamoDbProgressStore({
+          client: clients.dynamodb,
+          tableName: config.stateTable,
+          namespace: config.namespace,
+          now: () => clock.now(),
+        }),
+      runId: config.codeVersion,
       ...(options.offsetsSnapshotIntervalMs === undefined
         ? {}
         : { offsetsSnapshotIntervalMs: options.offsetsSnapshotIntervalMs }),
@@ -205,11 +220,8 @@ export function createRuntimeLoader(
   };
 }
 
-/** The stable code of an error for metrics: `SparklessError.code`, else the error's name. */
-export function errorCodeOf(error: unknown): string {
-  if (error instanceof SparklessError) return error.code;
-  return error instanceof Error ? error.name : 'UNKNOWN';
-}
+/** The stable code of an error for metrics (kept here for the handlers' imports). */
+export { errorCodeOf } from '../core';
 
 /** The handler factory each source kind needs, for the message of {@link assertSourceKind}. */
 const FACTORY_FOR: Readonly<Record<SourceKind, string>> = {

@@ -5,6 +5,7 @@ import {
   decodeOffsetKey,
   describeError,
   ErrorCode,
+  errorCodeOf,
   encodeOffsetKey,
   evaluateBatch,
   type InputRecord,
@@ -26,6 +27,7 @@ import {
   type PartitionLedgerStore,
 } from '../ledger';
 import type { MetricsSink } from '../metrics';
+import { buildFailureEvent, buildProgress, type ProgressSink, type StateOperatorProgress } from '../progress';
 import type { DeadLetterEntry, DeadLetterSink } from '../sinks';
 import type { MalformedEnvelope } from '../sources';
 import { fireQuietly, TimeoutTimers, type WindowFirer, type WindowProgressStore } from '../windows';
@@ -127,6 +129,31 @@ export interface BatchExecutorOptions {
    * @default 604800 (7 days)
    */
   readonly tombstoneTtlSeconds?: number;
+  /**
+   * Where each batch's progress record goes (written before the batch commits, so every committed
+   * batch has one; a replay rewrites it) and each failed attempt's failure event.
+   *
+   * @default none: no progress is kept
+   */
+  readonly progress?: ProgressSink;
+  /**
+   * The deployed code version, the progress records' `runId`.
+   *
+   * @default 'unversioned'
+   */
+  readonly runId?: string;
+}
+
+/** Milliseconds an attempt spent before evaluation, when it started, and what it read (for its progress record). */
+interface AttemptPhases {
+  /** The source partition's description (`SourceProgress.description`). */
+  readonly sourceDescription: string;
+  /** Epoch ms the attempt started (its ledger read). */
+  readonly started: number;
+  /** Reading the ledger and claiming. */
+  readonly ledger: number;
+  /** Writing (or, for a replay, reading) the write-ahead log. */
+  readonly walCommit: number;
 }
 
 /** What running one batch produced, for its commit. */
@@ -160,6 +187,13 @@ export interface ProcessPartitionOptions {
    * @default false
    */
   readonly checkHistory?: boolean;
+  /**
+   * The partition's description in progress records (`sources[].description`), e.g.
+   * `kinesis[stream=orders, shard=shardId-000000000003]`.
+   *
+   * @default `<source kind>[partition=<partition>]`
+   */
+  readonly sourceDescription?: string;
 }
 
 /**
@@ -258,18 +292,37 @@ export class BatchExecutor {
           });
   }
 
-  /** Processes `records` of one partition (any order, duplicates allowed). */
+  /**
+   * Processes `records` of one partition (any order, duplicates allowed). A failed attempt sends a
+   * failure event to the progress sink, then throws its error.
+   */
   public async processPartition(
     partition: string,
     records: readonly SourceRecord[],
     options: ProcessPartitionOptions = {},
   ): Promise<PartitionResult> {
+    try {
+      return await this.runPartition(partition, records, options);
+    } catch (error) {
+      await this.reportFailure(partition, error);
+      throw error;
+    }
+  }
+
+  private async runPartition(
+    partition: string,
+    records: readonly SourceRecord[],
+    options: ProcessPartitionOptions,
+  ): Promise<PartitionResult> {
     const delivered = toInputRecords(records);
     const maxRetries = this.options.maxLedgerRetries ?? 20;
+    const sourceDescription = options.sourceDescription ?? this.describeSource(partition);
     let batchesCommitted = 0;
     let deadLetters = 0;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      let started = this.clock.now();
       let ledger = await this.options.ledger.read(partition);
+      let ledgerRead = this.clock.now() - started;
       if (ledger.version === 0 && options.legacyPartition !== undefined) {
         const step = await this.adoptLegacyLedger(partition, options.legacyPartition);
         deadLetters += step.deadLetters;
@@ -281,14 +334,32 @@ export class BatchExecutor {
         continue;
       }
       if (ledger.open !== undefined) {
+        const walRead = this.clock.now();
         const replay = await this.options.writeAheadLog.read(ledger.open.walKey);
         const references = await this.pinnedReferences(replay.references);
-        const outcome = await this.runBatch(partition, ledger, ledger.open, replay.records, references, true);
+        const phases = {
+          sourceDescription,
+          started,
+          ledger: ledgerRead,
+          walCommit: this.clock.now() - walRead,
+        };
+        const outcome = await this.runBatch(
+          partition,
+          ledger,
+          ledger.open,
+          replay.records,
+          references,
+          true,
+          phases,
+        );
         deadLetters += outcome.deadLetters;
         const committed = await this.commit(partition, ledger, ledger.open, outcome);
         if (committed === undefined) continue;
         batchesCommitted++;
         ledger = committed;
+        // The next batch's attempt starts here: the replay is not part of it.
+        started = this.clock.now();
+        ledgerRead = 0;
       }
       const fresh = delivered.filter((record) => isAfter(record.offsetKey, ledger.committedOffsetKey));
       const skippedRecords = delivered.length - fresh.length;
@@ -306,9 +377,12 @@ export class BatchExecutor {
         batchTime: this.clock.now(),
       };
       const references = await this.currentReferences();
+      const walWrite = this.clock.now();
       await this.options.writeAheadLog.write(batch.walKey, fresh, references.versions, {
         after: ledger.committedOffsetKey,
       });
+      const walCommit = this.clock.now() - walWrite;
+      const claimStarted = this.clock.now();
       const claimed: LedgerEntry = {
         ...ledger,
         version: ledger.version + 1,
@@ -319,7 +393,13 @@ export class BatchExecutor {
           : {}),
       };
       if (!(await this.options.ledger.write(partition, claimed, ledger.version))) continue;
-      const outcome = await this.runBatch(partition, claimed, batch, fresh, references, false);
+      const phases = {
+        sourceDescription,
+        started,
+        ledger: ledgerRead + this.clock.now() - claimStarted,
+        walCommit,
+      };
+      const outcome = await this.runBatch(partition, claimed, batch, fresh, references, false, phases);
       deadLetters += outcome.deadLetters;
       const committed = await this.commit(partition, claimed, batch, outcome);
       if (committed === undefined) continue;
@@ -403,7 +483,13 @@ export class BatchExecutor {
       // Finish the old claim as the old code would: its batch id, log and fencing marks are the old id's.
       const replay = await this.options.writeAheadLog.read(old.open.walKey);
       const references = await this.pinnedReferences(replay.references);
-      const outcome = await this.runBatch(legacy, old, old.open, replay.records, references, true);
+      const phases = {
+        sourceDescription: this.describeSource(legacy),
+        started: this.clock.now(),
+        ledger: 0,
+        walCommit: 0,
+      };
+      const outcome = await this.runBatch(legacy, old, old.open, replay.records, references, true, phases);
       const committed = await this.commit(legacy, old, old.open, outcome);
       return {
         changed: true,
@@ -492,6 +578,7 @@ export class BatchExecutor {
     records: readonly InputRecord[],
     references: ReferenceResolver,
     replayed: boolean,
+    phases: AttemptPhases,
   ): Promise<BatchOutcome> {
     const { pipeline, namespace } = this.options;
     const started = this.clock.now();
@@ -526,6 +613,7 @@ export class BatchExecutor {
         ...(this.options.textFiles === undefined ? {} : { textFiles: this.options.textFiles }),
       },
     );
+    const evaluated = this.clock.now();
     await sendDeadLetters(this.options.deadLetters, evaluation.deadLetters, {
       pipeline: pipeline.name,
       namespace,
@@ -535,6 +623,11 @@ export class BatchExecutor {
     });
     await this.recordWindowProgress(evaluation, batchId, batch.batchNumber, partition);
     await this.timers?.register(evaluation.timers);
+    await this.writeProgress(partition, ledger, batch, records, evaluation, state, replayed, {
+      ...phases,
+      evaluate: evaluated - started,
+      outputs: this.clock.now() - evaluated,
+    });
     this.options.metrics?.record({
       pipeline: pipeline.name,
       partition,
@@ -560,6 +653,97 @@ export class BatchExecutor {
         Number.NEGATIVE_INFINITY,
       ),
     };
+  }
+
+  /** Sends the batch's progress record to the progress sink (before the commit: a replay rewrites it). */
+  private async writeProgress(
+    partition: string,
+    ledger: LedgerEntry,
+    batch: OpenBatch,
+    records: readonly InputRecord[],
+    evaluation: BatchEvaluation,
+    state: FencedStateBackend,
+    replayed: boolean,
+    phases: AttemptPhases & { readonly evaluate: number; readonly outputs: number },
+  ): Promise<void> {
+    const sink = this.options.progress;
+    if (sink === undefined) return;
+    const { pipeline, namespace } = this.options;
+    const stateOperators: StateOperatorProgress[] = pipeline.statefulNodes.map((node) => {
+      const stats = state.operatorStats.get(node.operatorId);
+      return {
+        operatorName: node.operatorKind,
+        operatorId: node.operatorId,
+        numRowsUpdated: stats?.updated ?? 0,
+        numRowsRemoved: stats?.removed ?? 0,
+        numRowsDroppedByWatermark: evaluation.late.filter((late) => late.operatorId === node.operatorId)
+          .length,
+        conflicts: stats?.conflicts ?? 0,
+      };
+    });
+    await sink.write(
+      buildProgress({
+        pipeline: pipeline.name,
+        namespace,
+        runId: this.options.runId ?? 'unversioned',
+        sourceDescription: phases.sourceDescription,
+        outputs: pipeline.outputs.map((output) => output.kind),
+        partition,
+        batchNumber: batch.batchNumber,
+        batchTime: batch.batchTime,
+        firstOffset: decodeOffsetKey(batch.firstOffsetKey),
+        lastOffset: decodeOffsetKey(batch.lastOffsetKey),
+        numInputRows: records.length,
+        minArrivalTime: Math.min(...records.map((record) => record.arrivalTime)),
+        previousCommitAt: ledger.lastActiveAt,
+        replayed,
+        deadLetters: evaluation.deadLetters.length,
+        durations: {
+          ledger: phases.ledger,
+          walCommit: phases.walCommit,
+          evaluate: phases.evaluate,
+          state: state.busyMs,
+          outputs: phases.outputs,
+          triggerExecution: this.clock.now() - phases.started,
+        },
+        maxEventTime: evaluation.maxEventTime,
+        watermark: eventTimeClock(ledger),
+        stateOperators,
+      }),
+    );
+  }
+
+  private describeSource(partition: string): string {
+    return `${this.options.pipeline.sourceDescriptor.kind}[partition=${partition}]`;
+  }
+
+  /** Sends a failure event for a failed attempt; a sink that fails too is logged, never hides the error. */
+  private async reportFailure(partition: string, error: unknown): Promise<void> {
+    const sink = this.options.progress;
+    if (sink === undefined) return;
+    const { pipeline, namespace } = this.options;
+    try {
+      await sink.writeFailure(
+        buildFailureEvent({
+          pipeline: pipeline.name,
+          namespace,
+          runId: this.options.runId ?? 'unversioned',
+          partition,
+          time: this.clock.now(),
+          errorCode: errorCodeOf(error),
+          message: describeError(error),
+        }),
+      );
+    } catch (sinkError) {
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'failure event not recorded',
+          partition,
+          error: describeError(sinkError),
+        }),
+      );
+    }
   }
 
   /** Indexes the panes the batch wrote (before the commit, so no fired window misses them) and keeps late data. */

@@ -57,6 +57,16 @@ export interface StateWriteStats {
   conflicts: number;
 }
 
+/** One operator's state writes in a batch. */
+export interface OperatorWriteStats {
+  /** Keys written (set, changed or removed). */
+  updated: number;
+  /** Keys removed (a tombstone written). */
+  removed: number;
+  /** Conditional writes that lost to another writer and were decided again. */
+  conflicts: number;
+}
+
 /**
  * The exactly-once {@link StateBackend}: for each key, read the item, fold only values
  * above the item's mark for this partition (`decideFold`), and write conditionally on the
@@ -66,6 +76,10 @@ export interface StateWriteStats {
 export class FencedStateBackend implements StateBackend {
   /** Running counters (read them per batch as deltas). */
   public readonly stats: StateWriteStats = { writes: 0, conflicts: 0 };
+  /** Per operator id, its writes (operators the batch wrote no key of are absent). */
+  public readonly operatorStats = new Map<string, OperatorWriteStats>();
+  /** Milliseconds spent in {@link apply} (reading and writing state). */
+  public busyMs = 0;
   private readonly store: KeyedStateStore;
   private readonly writeConcurrency: number;
   private readonly maxConflictRetries: number;
@@ -83,6 +97,18 @@ export class FencedStateBackend implements StateBackend {
   }
 
   public async apply(
+    step: StatefulStep,
+    groups: readonly KeyGroup[],
+  ): Promise<ReadonlyMap<string, KeyOutcome>> {
+    const started = this.now();
+    try {
+      return await this.applyGroups(step, groups);
+    } finally {
+      this.busyMs += this.now() - started;
+    }
+  }
+
+  private async applyGroups(
     step: StatefulStep,
     groups: readonly KeyGroup[],
   ): Promise<ReadonlyMap<string, KeyOutcome>> {
@@ -119,6 +145,8 @@ export class FencedStateBackend implements StateBackend {
     ref: StateKeyRef,
     initial: StoredState | undefined,
   ): Promise<KeyOutcome> {
+    // Whether the last decided write removes the key (a conflict decides again).
+    let removedKey = false;
     const outcome = await updateConditionally<KeyOutcome>({
       store: this.store,
       operatorId: step.operatorId,
@@ -127,7 +155,10 @@ export class FencedStateBackend implements StateBackend {
       maxConflictRetries: this.maxConflictRetries,
       describe: () => `${step.operatorId}: key ${group.keyId}`,
       retriedBy: 'the batch will be retried',
-      onConflict: () => void this.stats.conflicts++,
+      onConflict: () => {
+        this.stats.conflicts++;
+        this.statsOf(step.operatorId).conflicts++;
+      },
       decide: (current) => {
         const decision = decideFold(step, group, current?.value, this.markOf(current, step.partition));
         if (decision.kind === 'failed') return { write: false, result: decision };
@@ -142,6 +173,7 @@ export class FencedStateBackend implements StateBackend {
         };
         const removed =
           step.isRemoved === undefined ? decision.next === undefined : step.isRemoved(decision.next);
+        removedKey = removed;
         const expiresAtSeconds =
           group.expiresAtSeconds ??
           (removed ? Math.floor(this.now() / 1000) + this.tombstoneTtlSeconds : undefined);
@@ -153,8 +185,22 @@ export class FencedStateBackend implements StateBackend {
         };
       },
     });
-    if (outcome.kind === 'state' && outcome.changed) this.stats.writes++;
+    if (outcome.kind === 'state' && outcome.changed) {
+      this.stats.writes++;
+      const operator = this.statsOf(step.operatorId);
+      operator.updated++;
+      if (removedKey) operator.removed++;
+    }
     return outcome;
+  }
+
+  private statsOf(operatorId: string): OperatorWriteStats {
+    let stats = this.operatorStats.get(operatorId);
+    if (stats === undefined) {
+      stats = { updated: 0, removed: 0, conflicts: 0 };
+      this.operatorStats.set(operatorId, stats);
+    }
+    return stats;
   }
 }
 

@@ -2,6 +2,7 @@ import { WriteAheadLog } from '../checkpoint';
 import { type Clock, type Pipeline, type SourceRecord, StaticReferenceResolver, userStates } from '../core';
 import { MemoryPartitionLedgerStore } from '../ledger';
 import { MemoryMetricsSink } from '../metrics';
+import { MemoryProgressStore } from '../progress';
 import { MemoryDeadLetterSink } from '../sinks';
 import { MemoryKeyedStateStore } from '../state';
 import { MemoryObjectStore } from '../storage';
@@ -44,6 +45,7 @@ export function createInMemoryRuntime(pipeline: Pipeline, options: InMemoryRunti
   const deadLetters = new MemoryDeadLetterSink();
   const lateData = new MemoryDeadLetterSink();
   const metrics = new MemoryMetricsSink();
+  const progressRecords = new MemoryProgressStore();
   const printed: string[] = [];
   const textFiles = new Map<string, string>();
   const resolver = new StaticReferenceResolver(options.references);
@@ -75,6 +77,7 @@ export function createInMemoryRuntime(pipeline: Pipeline, options: InMemoryRunti
     clock: options.clock,
     windowProgress: progress,
     windowFirer: firer,
+    progress: progressRecords,
     ...ports,
   });
   return {
@@ -84,6 +87,8 @@ export function createInMemoryRuntime(pipeline: Pipeline, options: InMemoryRunti
     deadLetters,
     lateData,
     metrics,
+    /** Every batch's progress record and every failure event. */
+    progressRecords,
     printed,
     textFiles,
     /** Processes one partition's delivery. */

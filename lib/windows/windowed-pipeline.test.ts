@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { timedWordPairs } from '../../test/factories/pipelines';
 import { sequenceNumber } from '../../test/factories/records';
 import {
   decodeUtf8,
@@ -136,11 +137,7 @@ describe('Windows: reduceByKeyAndWindow(60 s, 10 s) with 5 s allowed lateness', 
   it('folds every fired window into keyed state downstream, not only the first', async () => {
     // Prepare: per window, words counted again per batch (two elements per word), then a running total
     const totals: [string, number][][] = [];
-    const running = pipeline('window-then-state')
-      .fromKinesis()
-      .map((record) => decodeUtf8(record.value).split(' '))
-      .withTimestamps(([time]) => Number(time))
-      .mapToPair(([, word]) => [word ?? '', 1])
+    const running = timedWordPairs('window-then-state')
       .reduceByKeyAndWindow(
         (a, b) => a + b,
         slidingWindows({ lengthMs: 10_000, slideMs: 10_000, allowedLatenessMs: 0 }),

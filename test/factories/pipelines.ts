@@ -23,3 +23,12 @@ export function paddingPipeline(name: string) {
     )
     .print(1);
 }
+
+/** Lines `"<eventTimeMs> <word>"` as `[word, 1]` pairs stamped with their event time, for window specs. */
+export function timedWordPairs(name: string) {
+  return pipeline(name)
+    .fromKinesis()
+    .map((record) => decodeUtf8(record.value).split(' '))
+    .withTimestamps(([time]) => Number(time))
+    .mapToPair(([, word]): readonly [string, number] => [word ?? '', 1]);
+}

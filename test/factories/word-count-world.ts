@@ -1,8 +1,9 @@
 import { splitWords } from '../../functions/pipelines/stateful-word-count';
 import { WriteAheadLog } from '../../lib/checkpoint';
-import { type BatchContext, decodeUtf8, ManualClock, pipeline } from '../../lib/core';
+import { type BatchContext, type Clock, decodeUtf8, ManualClock, pipeline } from '../../lib/core';
 import { MemoryPartitionLedgerStore } from '../../lib/ledger';
 import { MemoryMetricsSink } from '../../lib/metrics';
+import { MemoryProgressStore, type ProgressSink, type ProgressSources } from '../../lib/progress';
 import { BatchExecutor } from '../../lib/runtime';
 import { MemoryDeadLetterSink } from '../../lib/sinks';
 import { MemoryKeyedStateStore } from '../../lib/state';
@@ -18,7 +19,14 @@ import { MemoryObjectStore } from '../../lib/storage';
  * await world.executor.processPartition('shardId-000000000000', textRecords(['a b']));
  */
 export function wordCountWorld(
-  options: { readonly failForeachBatchOnce?: boolean; readonly state?: MemoryKeyedStateStore } = {},
+  options: {
+    readonly failForeachBatchOnce?: boolean;
+    readonly state?: MemoryKeyedStateStore;
+    /** Where the executor sends progress (none by default). */
+    readonly progress?: ProgressSink;
+    /** The executor's clock (default: the returned manual clock, at 1000). */
+    readonly clock?: Clock;
+  } = {},
 ) {
   const batches: Array<{ context: BatchContext; words: readonly (readonly [string, number])[] }> = [];
   let failures = options.failForeachBatchOnce ? 1 : 0;
@@ -48,8 +56,9 @@ export function wordCountWorld(
     writeAheadLog: new WriteAheadLog(objects, 'wc'),
     deadLetters,
     metrics,
-    clock,
+    clock: options.clock ?? clock,
     print: () => undefined,
+    ...(options.progress === undefined ? {} : { progress: options.progress, runId: 'v1' }),
   });
   const counts = async () =>
     Object.fromEntries([...(await state.scan('counts'))].map(([key, count]) => [JSON.parse(key), count]));
@@ -62,4 +71,20 @@ export function plainWordCount(lines: readonly string[]): Record<string, number>
   const out: Record<string, number> = {};
   for (const word of lines.flatMap(splitWords)) out[word] = (out[word] ?? 0) + 1;
   return out;
+}
+
+/**
+ * {@link wordCountWorld} with its progress kept in memory, and the sources `status` and
+ * `recentProgress` read (pipeline `word-count`, namespace `wc`).
+ */
+export function wordCountProgressWorld() {
+  const progress = new MemoryProgressStore();
+  const running = wordCountWorld({ progress });
+  const sources: ProgressSources = {
+    pipeline: 'word-count',
+    namespace: 'wc',
+    ledger: running.ledger,
+    progress,
+  };
+  return { ...running, progress, sources };
 }

@@ -1,6 +1,7 @@
 export {
   DecodeError,
   describeError,
+  errorCodeOf,
   ErrorCode,
   InvalidConfigurationError,
   InvalidPipelineError,

@@ -129,3 +129,9 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/** The stable code of an error (for metrics and failure events): `SparklessError.code`, else the error's name. */
+export function errorCodeOf(error: unknown): string {
+  if (error instanceof SparklessError) return error.code;
+  return error instanceof Error ? error.name : 'UNKNOWN';
+}
