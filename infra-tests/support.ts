@@ -58,6 +58,7 @@ export function planFactory(overrides: Partial<PipelinePlan> = {}): PipelinePlan
     source: { kind: 'kinesis' },
     references: [],
     textFilePrefixes: [],
+    progressTargets: [],
     statefulOperators: [{ id: 'word-counts', kind: 'updateStateByKey' }],
     fingerprint: 'f1ngerpr1nt',
     needsStateStore: true,

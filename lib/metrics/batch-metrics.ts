@@ -58,6 +58,8 @@ export const SparklessMetric = {
   PIPELINE_DIMENSION: 'Pipeline',
   /** Count of failed partition batches ({@link BatchFailure}). */
   FAILED_BATCHES: 'FailedBatches',
+  /** Count of progress listener callbacks that threw ({@link ListenerFailure}). */
+  LISTENER_FAILURES: 'ListenerFailures',
 } as const;
 
 /** The port for batch metrics (CloudWatch EMF in Lambda, an array in tests). */
@@ -71,6 +73,21 @@ export interface MetricsSink {
    * @default not counted (sinks written before envelopes were checked)
    */
   recordEnvelopes?(metrics: EnvelopeMetrics): void;
+  /**
+   * Counts a progress listener that threw (the batch is unaffected).
+   *
+   * @default not counted
+   */
+  recordListenerFailure?(failure: ListenerFailure): void;
+}
+
+/** A progress listener's callback that threw. */
+export interface ListenerFailure {
+  readonly pipeline: string;
+  readonly partition: string;
+  /** Epoch ms. */
+  readonly time: number;
+  readonly callback: 'onProgress' | 'onFailure';
 }
 
 /** Keeps metrics in memory: tests, and the local runner's progress output. */
@@ -78,6 +95,11 @@ export class MemoryMetricsSink implements MetricsSink {
   public readonly batches: BatchMetrics[] = [];
   public readonly envelopes: EnvelopeMetrics[] = [];
   public readonly failures: BatchFailure[] = [];
+  public readonly listenerFailures: ListenerFailure[] = [];
+
+  public recordListenerFailure(failure: ListenerFailure): void {
+    this.listenerFailures.push(failure);
+  }
 
   public record(metrics: BatchMetrics): void {
     this.batches.push(metrics);
@@ -103,25 +125,11 @@ export class EmfMetricsSink implements MetricsSink {
   ) {}
 
   public recordFailure(failure: BatchFailure): void {
-    this.write(
-      JSON.stringify({
-        _aws: {
-          Timestamp: failure.time,
-          CloudWatchMetrics: [
-            {
-              Namespace: this.namespace,
-              Dimensions: [[SparklessMetric.PIPELINE_DIMENSION]],
-              Metrics: [{ Name: SparklessMetric.FAILED_BATCHES, Unit: 'Count' }],
-            },
-          ],
-        },
-        [SparklessMetric.PIPELINE_DIMENSION]: failure.pipeline,
-        Partition: failure.partition,
-        ErrorCode: failure.errorCode,
-        FailedRecords: failure.records,
-        [SparklessMetric.FAILED_BATCHES]: 1,
-      }),
-    );
+    this.count(SparklessMetric.FAILED_BATCHES, failure.time, failure.pipeline, {
+      Partition: failure.partition,
+      ErrorCode: failure.errorCode,
+      FailedRecords: failure.records,
+    });
   }
 
   public record(metrics: BatchMetrics): void {
@@ -156,6 +164,34 @@ export class EmfMetricsSink implements MetricsSink {
         StateConflicts: metrics.stateConflicts,
         ProcessingTime: metrics.processingTimeMs,
         SchedulingDelay: metrics.schedulingDelayMs,
+      }),
+    );
+  }
+
+  public recordListenerFailure(failure: ListenerFailure): void {
+    this.count(SparklessMetric.LISTENER_FAILURES, failure.time, failure.pipeline, {
+      Partition: failure.partition,
+      Callback: failure.callback,
+    });
+  }
+
+  /** One line counting 1 of `metric` for the pipeline, with `fields` as searchable properties. */
+  private count(metric: string, time: number, pipeline: string, fields: Record<string, unknown>): void {
+    this.write(
+      JSON.stringify({
+        _aws: {
+          Timestamp: time,
+          CloudWatchMetrics: [
+            {
+              Namespace: this.namespace,
+              Dimensions: [[SparklessMetric.PIPELINE_DIMENSION]],
+              Metrics: [{ Name: metric, Unit: 'Count' }],
+            },
+          ],
+        },
+        [SparklessMetric.PIPELINE_DIMENSION]: pipeline,
+        ...fields,
+        [metric]: 1,
       }),
     );
   }

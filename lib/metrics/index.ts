@@ -1,2 +1,8 @@
-export type { BatchFailure, BatchMetrics, EnvelopeMetrics, MetricsSink } from './batch-metrics';
+export type {
+  BatchFailure,
+  BatchMetrics,
+  EnvelopeMetrics,
+  ListenerFailure,
+  MetricsSink,
+} from './batch-metrics';
 export { EmfMetricsSink, MemoryMetricsSink, SparklessMetric } from './batch-metrics';

@@ -27,7 +27,14 @@ import {
   type PartitionLedgerStore,
 } from '../ledger';
 import type { MetricsSink } from '../metrics';
-import { buildFailureEvent, buildProgress, type ProgressSink, type StateOperatorProgress } from '../progress';
+import {
+  type BatchFailureEvent,
+  type BatchProgress,
+  buildFailureEvent,
+  buildProgress,
+  type ProgressSink,
+  type StateOperatorProgress,
+} from '../progress';
 import type { DeadLetterEntry, DeadLetterSink } from '../sinks';
 import type { MalformedEnvelope } from '../sources';
 import { fireQuietly, TimeoutTimers, type WindowFirer, type WindowProgressStore } from '../windows';
@@ -163,6 +170,8 @@ interface BatchOutcome {
   readonly maxEventTime: number | undefined;
   /** The latest arrival time of the batch's records. */
   readonly maxArrivalTime: number;
+  /** The batch's progress record, for the listeners once it commits; absent when nothing needs it. */
+  readonly progress: BatchProgress | undefined;
 }
 
 /** Options of {@link BatchExecutor.processPartition}. */
@@ -623,11 +632,20 @@ export class BatchExecutor {
     });
     await this.recordWindowProgress(evaluation, batchId, batch.batchNumber, partition);
     await this.timers?.register(evaluation.timers);
-    await this.writeProgress(partition, ledger, batch, records, evaluation, state, replayed, {
-      ...phases,
-      evaluate: evaluated - started,
-      outputs: this.clock.now() - evaluated,
-    });
+    const progress = await this.writeProgress(
+      partition,
+      ledger,
+      batch,
+      records,
+      evaluation,
+      state,
+      replayed,
+      {
+        ...phases,
+        evaluate: evaluated - started,
+        outputs: this.clock.now() - evaluated,
+      },
+    );
     this.options.metrics?.record({
       pipeline: pipeline.name,
       partition,
@@ -646,6 +664,7 @@ export class BatchExecutor {
       ),
     });
     return {
+      progress,
       deadLetters: evaluation.deadLetters.length,
       maxEventTime: evaluation.maxEventTime,
       maxArrivalTime: records.reduce(
@@ -655,7 +674,10 @@ export class BatchExecutor {
     };
   }
 
-  /** Sends the batch's progress record to the progress sink (before the commit: a replay rewrites it). */
+  /**
+   * Builds the batch's progress record and sends it to the progress sink (before the commit: a replay
+   * rewrites it); returns it for the listeners, or `undefined` when there is neither sink nor listener.
+   */
   private async writeProgress(
     partition: string,
     ledger: LedgerEntry,
@@ -665,10 +687,11 @@ export class BatchExecutor {
     state: FencedStateBackend,
     replayed: boolean,
     phases: AttemptPhases & { readonly evaluate: number; readonly outputs: number },
-  ): Promise<void> {
+  ): Promise<BatchProgress | undefined> {
     const sink = this.options.progress;
-    if (sink === undefined) return;
     const { pipeline, namespace } = this.options;
+    if (sink === undefined && !pipeline.listeners.some((listener) => listener.onProgress !== undefined))
+      return undefined;
     const stateOperators: StateOperatorProgress[] = pipeline.statefulNodes.map((node) => {
       const stats = state.operatorStats.get(node.operatorId);
       return {
@@ -681,59 +704,62 @@ export class BatchExecutor {
         conflicts: stats?.conflicts ?? 0,
       };
     });
-    await sink.write(
-      buildProgress({
-        pipeline: pipeline.name,
-        namespace,
-        runId: this.options.runId ?? 'unversioned',
-        sourceDescription: phases.sourceDescription,
-        outputs: pipeline.outputs.map((output) => output.kind),
-        partition,
-        batchNumber: batch.batchNumber,
-        batchTime: batch.batchTime,
-        firstOffset: decodeOffsetKey(batch.firstOffsetKey),
-        lastOffset: decodeOffsetKey(batch.lastOffsetKey),
-        numInputRows: records.length,
-        minArrivalTime: Math.min(...records.map((record) => record.arrivalTime)),
-        previousCommitAt: ledger.lastActiveAt,
-        replayed,
-        deadLetters: evaluation.deadLetters.length,
-        durations: {
-          ledger: phases.ledger,
-          walCommit: phases.walCommit,
-          evaluate: phases.evaluate,
-          state: state.busyMs,
-          outputs: phases.outputs,
-          triggerExecution: this.clock.now() - phases.started,
-        },
-        maxEventTime: evaluation.maxEventTime,
-        watermark: eventTimeClock(ledger),
-        stateOperators,
-      }),
-    );
+    const progress = buildProgress({
+      pipeline: pipeline.name,
+      namespace,
+      runId: this.options.runId ?? 'unversioned',
+      sourceDescription: phases.sourceDescription,
+      outputs: pipeline.outputs.map((output) => output.kind),
+      partition,
+      batchNumber: batch.batchNumber,
+      batchTime: batch.batchTime,
+      firstOffset: decodeOffsetKey(batch.firstOffsetKey),
+      lastOffset: decodeOffsetKey(batch.lastOffsetKey),
+      numInputRows: records.length,
+      minArrivalTime: Math.min(...records.map((record) => record.arrivalTime)),
+      previousCommitAt: ledger.lastActiveAt,
+      replayed,
+      deadLetters: evaluation.deadLetters.length,
+      durations: {
+        ledger: phases.ledger,
+        walCommit: phases.walCommit,
+        evaluate: phases.evaluate,
+        state: state.busyMs,
+        outputs: phases.outputs,
+        triggerExecution: this.clock.now() - phases.started,
+      },
+      maxEventTime: evaluation.maxEventTime,
+      watermark: eventTimeClock(ledger),
+      stateOperators,
+    });
+    await sink?.write(progress);
+    return progress;
   }
 
   private describeSource(partition: string): string {
     return `${this.options.pipeline.sourceDescriptor.kind}[partition=${partition}]`;
   }
 
-  /** Sends a failure event for a failed attempt; a sink that fails too is logged, never hides the error. */
+  /**
+   * Sends a failure event for a failed attempt to the sink and the listeners; a sink or listener that
+   * fails too is logged, never hides the error.
+   */
   private async reportFailure(partition: string, error: unknown): Promise<void> {
     const sink = this.options.progress;
-    if (sink === undefined) return;
     const { pipeline, namespace } = this.options;
+    const event = buildFailureEvent({
+      pipeline: pipeline.name,
+      namespace,
+      runId: this.options.runId ?? 'unversioned',
+      partition,
+      time: this.clock.now(),
+      errorCode: errorCodeOf(error),
+      message: describeError(error),
+    });
+    await this.notify(partition, 'onFailure', event);
+    if (sink === undefined) return;
     try {
-      await sink.writeFailure(
-        buildFailureEvent({
-          pipeline: pipeline.name,
-          namespace,
-          runId: this.options.runId ?? 'unversioned',
-          partition,
-          time: this.clock.now(),
-          errorCode: errorCodeOf(error),
-          message: describeError(error),
-        }),
-      );
+      await sink.writeFailure(event);
     } catch (sinkError) {
       console.warn(
         JSON.stringify({
@@ -814,7 +840,42 @@ export class BatchExecutor {
     };
     if (!(await this.options.ledger.write(partition, committed, ledger.version))) return undefined;
     await this.snapshotOffsets(partition, committed);
+    if (outcome.progress !== undefined) await this.notify(partition, 'onProgress', outcome.progress);
     return committed;
+  }
+
+  /**
+   * Calls each listener's `onProgress` (after a commit) or `onFailure`, one after another. A listener
+   * that throws is logged and counted (`ListenerFailures`) and the others still run: the batch is
+   * committed, and a listener never undoes or fails it.
+   */
+  private async notify<K extends 'onProgress' | 'onFailure'>(
+    partition: string,
+    kind: K,
+    event: K extends 'onProgress' ? BatchProgress : BatchFailureEvent,
+  ): Promise<void> {
+    for (const listener of this.options.pipeline.listeners) {
+      try {
+        if (kind === 'onProgress') await listener.onProgress?.(event as BatchProgress);
+        else await listener.onFailure?.(event as BatchFailureEvent);
+      } catch (listenerError) {
+        console.warn(
+          JSON.stringify({
+            level: 'WARN',
+            message: `progress listener ${kind} failed`,
+            partition,
+            ...(listener.target === undefined ? {} : { target: listener.target }),
+            error: describeError(listenerError),
+          }),
+        );
+        this.options.metrics?.recordListenerFailure?.({
+          pipeline: this.options.pipeline.name,
+          partition,
+          time: this.clock.now(),
+          callback: kind,
+        });
+      }
+    }
   }
 
   private async snapshotOffsets(partition: string, ledger: LedgerEntry): Promise<void> {

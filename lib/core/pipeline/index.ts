@@ -32,3 +32,4 @@ export type {
 export { OutputMode, parentsOf } from './graph';
 export type { ForeachBatchFunction, SourceDescriptor } from './pipeline';
 export { Pipeline, pipeline, SourceKind } from './pipeline';
+export { ProgressTargetKind, type ProgressTarget, type StreamingQueryListener } from './listeners';

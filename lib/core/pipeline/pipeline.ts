@@ -5,6 +5,7 @@ import type { PipelinePlan, StatefulOperatorDescriptor } from '../plan/types';
 import type { ReferenceData } from '../reference';
 import type { SourceRecord } from '../records';
 import { DStream } from './dstream';
+import type { StreamingQueryListener } from './listeners';
 import {
   type MapWithStateNode,
   OutputMode,
@@ -50,6 +51,7 @@ export class Pipeline {
   private readonly nodes: StreamNode[] = [];
   private readonly outputNodes: OutputNode[] = [];
   private readonly referenceList: ReferenceData<unknown>[] = [];
+  private readonly listenerList: StreamingQueryListener[] = [];
   private source: { readonly descriptor: SourceDescriptor; readonly node: SourceNode } | undefined;
 
   public constructor(name: string) {
@@ -182,7 +184,35 @@ export class Pipeline {
       textFilePrefixes: this.outputNodes.flatMap((output) =>
         output.kind === 'saveAsTextFiles' ? [output.prefix] : [],
       ),
+      progressTargets: this.listenerList.flatMap((listener) =>
+        listener.target === undefined ? [] : [listener.target],
+      ),
     };
+  }
+
+  /**
+   * Registers a listener (Spark's `addListener`): a built-in forwarder such as
+   * `forwardProgressToKinesis(...)`, or your own object. See {@link StreamingQueryListener} for when
+   * it is called and the delivery semantics (at least once: dedupe by `id`, `partition`, `batchId`).
+   */
+  public addListener(listener: StreamingQueryListener): this {
+    this.listenerList.push(listener);
+    return this;
+  }
+
+  /** Calls `fn` with each committed batch's progress record (at least once; a replay has `replayed: true`). */
+  public onProgress(fn: NonNullable<StreamingQueryListener['onProgress']>): this {
+    return this.addListener({ onProgress: fn });
+  }
+
+  /** Calls `fn` with the failure event of each failed attempt. */
+  public onFailure(fn: NonNullable<StreamingQueryListener['onFailure']>): this {
+    return this.addListener({ onFailure: fn });
+  }
+
+  /** The registered listeners, in registration order. */
+  public get listeners(): readonly StreamingQueryListener[] {
+    return this.listenerList;
   }
 
   /** @internal Called by {@link DStream} to add a node; assigns its index. */

@@ -1,3 +1,4 @@
+import type { ProgressTarget } from '../pipeline/listeners';
 import type { OutputMode } from '../pipeline/graph';
 import type { SourceDescriptor } from '../pipeline/pipeline';
 import type { ReferenceSource } from '../reference';
@@ -29,6 +30,8 @@ export interface PipelinePlan {
   readonly references: readonly ReferenceDescriptor[];
   /** The prefixes `saveAsTextFiles` writes under (`s3://bucket/path`, or a key prefix in the pipeline's bucket). */
   readonly textFilePrefixes: readonly string[];
+  /** The streams and buses built-in progress forwarders write to (the construct grants each its one write). */
+  readonly progressTargets: readonly ProgressTarget[];
 }
 
 /** One stateful operator as the plan fingerprint sees it. */
