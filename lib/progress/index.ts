@@ -21,3 +21,11 @@ export {
   recentProgress,
   status,
 } from './status';
+export {
+  type ForwardedProgressEvent,
+  forwardedFailure,
+  forwardedProgress,
+  forwardProgressToEventBridge,
+  forwardProgressToKinesis,
+  ProgressEventBridge,
+} from './forwarders';

@@ -31,6 +31,7 @@ export const ErrorCode = {
   InvalidFailureRecord: 'INVALID_FAILURE_RECORD',
   RecoveryUndecidable: 'RECOVERY_UNDECIDABLE',
   RecordsExpired: 'RECORDS_EXPIRED',
+  ProgressForwardFailed: 'PROGRESS_FORWARD_FAILED',
 } as const;
 
 /** One of the {@link ErrorCode} values. */
