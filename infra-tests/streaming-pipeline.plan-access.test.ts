@@ -282,6 +282,62 @@ describe('Construct: StreamingPipeline (result table, reference data, text files
     });
   });
 
+  describe('Given a plan with progress forwarders', () => {
+    const plan: PipelinePlan = planFactory({
+      progressTargets: [
+        { kind: 'kinesis', name: 'streaming-metrics' },
+        { kind: 'eventbridge', name: 'ops-bus' },
+        { kind: 'kinesis', name: 'streaming-metrics' },
+      ],
+    });
+    let template: Template;
+
+    beforeAll(() => {
+      // GIVEN a plan forwarding progress to a stream (declared twice) and a bus. WHEN the pipeline is synthesized
+      ({ template } = synthesizePipeline({ plan }, undefined, TEMPLATE_ONLY));
+    });
+
+    /** `arn:${Partition}:<service>:${Region}:${AccountId}:<resource>` as the template renders it. */
+    const regionalArn = (service: string, resource: string): unknown => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          `:${service}:`,
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:${resource}`,
+        ],
+      ],
+    });
+
+    it('grants kinesis:PutRecord on the named stream only, and nothing else on it', () => {
+      // THEN
+      const stream = regionalArn('kinesis', 'stream/streaming-metrics');
+      expect(resourcesAllowedFor(template, 'kinesis:PutRecord')).toEqual([stream]);
+      expect(actionsAllowedOn(template, stream)).toEqual(['kinesis:PutRecord']);
+    });
+
+    it('grants events:PutEvents on the named bus only, and nothing else on it', () => {
+      // THEN
+      const bus = regionalArn('events', 'event-bus/ops-bus');
+      expect(resourcesAllowedFor(template, 'events:PutEvents')).toEqual([bus]);
+      expect(actionsAllowedOn(template, bus)).toEqual(['events:PutEvents']);
+      expectLeastPrivilege(template);
+    });
+
+    it('grants neither to a plan without forwarders', () => {
+      // GIVEN the same pipeline without forwarders
+      const { template: plain } = synthesizePipeline({ plan: planFactory() }, undefined, TEMPLATE_ONLY);
+
+      // THEN
+      expect(resourcesAllowedFor(plain, 'kinesis:PutRecord')).toEqual([]);
+      expect(resourcesAllowedFor(plain, 'events:PutEvents')).toEqual([]);
+    });
+  });
+
   describe('Given the windowed seed plans', () => {
     it.each([
       ['window-hot-word', windowHotWord.plan],

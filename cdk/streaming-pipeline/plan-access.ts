@@ -2,6 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { ProgressTargetKind } from '../../lib/core/pipeline/listeners';
 import type { PipelinePlan } from '../../lib/core/plan/types';
 import { PIPELINE_BUCKET } from '../../lib/core/reference/reference-data';
 import { parseTextFilePath } from '../../lib/sinks/text-files/text-file-path';
@@ -14,6 +15,10 @@ export const PlanAccessActions = {
   SCAN_REFERENCE_TABLE: ['dynamodb:Scan'],
   /** `saveAsTextFiles` into another bucket (the sink overwrites by deterministic key). */
   WRITE_TEXT_FILES: ['s3:PutObject'],
+  /** `forwardProgressToKinesis` (one PutRecord per event). */
+  FORWARD_TO_KINESIS: ['kinesis:PutRecord'],
+  /** `forwardProgressToEventBridge` (one PutEvents entry per event). */
+  FORWARD_TO_EVENTBRIDGE: ['events:PutEvents'],
 } as const;
 
 /** What the function may write for one `saveAsTextFiles` prefix that names another bucket. */
@@ -75,6 +80,10 @@ export function iamLiteral(text: string): string {
  * - each `saveAsTextFiles` prefix `s3://bucket/path`: `s3:PutObject` on `bucket/path*`. Relative
  *   prefixes are keys in the pipeline's bucket, already writable.
  *
+ * - each progress forwarder: `kinesis:PutRecord` on its stream, or `events:PutEvents` on its event
+ *   bus, in the stack's account and region (a stream encrypted with a customer key also needs
+ *   `kms:GenerateDataKey` on that key, which the plan does not know: grant it yourself).
+ *
  * `static` references need nothing. Duplicates are granted once.
  *
  * @param scope - the pipeline construct (its stack gives the partition, account and region)
@@ -132,6 +141,30 @@ export function grantPlanAccess(scope: Construct, options: PlanAccessOptions): v
     [...textFileLocations.values()].map(({ bucket, keyPrefix }) =>
       objectArn(bucket, `${iamLiteral(keyPrefix)}*`),
     ),
+  );
+  const targetArns = (kind: ProgressTargetKind, service: string, resource: string): string[] => [
+    ...new Set(
+      plan.progressTargets
+        .filter((target) => target.kind === kind)
+        .map(({ name }) =>
+          stack.formatArn({
+            service,
+            resource,
+            resourceName: name,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ),
+    ),
+  ];
+  grant(
+    grantee,
+    PlanAccessActions.FORWARD_TO_KINESIS,
+    targetArns(ProgressTargetKind.Kinesis, 'kinesis', 'stream'),
+  );
+  grant(
+    grantee,
+    PlanAccessActions.FORWARD_TO_EVENTBRIDGE,
+    targetArns(ProgressTargetKind.EventBridge, 'events', 'event-bus'),
   );
 }
 
