@@ -19,12 +19,23 @@ export interface ProgressTarget {
 
 /**
  * Spark's `StreamingQueryListener`, the serverless way. The executor calls `onProgress` after a
- * batch commits (never for one that did not) and `onFailure` for each failed attempt. Delivery is at
- * least once: a batch whose commit was followed by a lost invocation is not called again, but a batch
- * finished from the write-ahead log is called with `replayed: true`, and an attempt that commits and
- * then fails before returning may be called again by the retried attempt's replay; dedupe by `id` +
- * `partition` + `batchId`. A listener that throws is logged and counted; it never fails the batch.
- * There is no `onStart`/`onStop`: a Lambda has no query start or stop to observe (see README).
+ * batch commits (never for one that did not), in the same invocation, before the partition's
+ * delivery is acknowledged; and `onFailure` for each failed attempt.
+ *
+ * Delivery: each committed batch is heard once by the executor; a batch whose first attempt failed
+ * after claiming is heard when its replay commits, with `replayed: true`. Forwarders may deliver
+ * twice (an SDK retry after a lost response), so consumers dedupe by `id` + `partition` + `batchId`
+ * (the forwarders' `dedupeKey`). An invocation that dies between the commit and the call (timeout,
+ * crash) loses that call: batch ids count up per partition, so a gap shows it, and the batch's
+ * progress record is in the progress store (written before the commit) for `recentProgress`.
+ *
+ * A listener that throws is logged and counted (`ListenerFailures`) and the next listener is still
+ * called; it never fails or undoes the batch. Listeners run one after another inside the invocation
+ * and add their time to it: keep them short.
+ *
+ * There is no `onStart`/`onStop`: a Lambda function has no query start or stop to observe (a cold
+ * start is not a start of the query, and the runtime gives no reliable signal before it freezes or
+ * ends an environment).
  */
 export interface StreamingQueryListener {
   /** Called with the progress record of a committed batch. */
