@@ -313,9 +313,19 @@ describe('Construct: StreamingPipeline', () => {
       expect(logStatements.flatMap(resourcesOf)).toEqual([logGroupArn]);
     });
 
-    it('alarms on failed batches, iterator age, function errors and discarded batches', () => {
+    it('alarms on failed batches, dead letters, iterator age, function errors and discarded batches', () => {
       // THEN
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Sparkless',
+        MetricName: 'DeadLetters',
+        Dimensions: [{ Name: 'Pipeline', Value: 'test-word-count' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'IteratorAge',
@@ -1007,6 +1017,25 @@ describe('Construct: StreamingPipeline', () => {
         code: Code.INVALID_TEXT_FILE_PREFIX,
         message:
           /plan\.textFilePrefixes\[1\] .*lies under "wal\/".*\(given "wal\/counts"\)\. .*outside wal\/, dead-letter\/, late-data\/, checkpoints\/, on-failure\//,
+      },
+      {
+        title: 'an alarm email with a display name',
+        props: () => ({ alarmEmail: 'On Call <oncall@example.com>' }),
+        code: Code.INVALID_ALARM_EMAIL,
+        message:
+          /alarmEmail must be one email address .*\(given "On Call <oncall@example.com>"\)\. Set alarmEmail to one address such as "oncall@example.com"/,
+      },
+      {
+        title: 'an alarm email list',
+        props: () => ({ alarmEmail: 'a@example.com,b@example.com' }),
+        code: Code.INVALID_ALARM_EMAIL,
+        message: /alarmEmail must be one email address .*subscribe more addresses to pipeline\.alarmTopic/,
+      },
+      {
+        title: 'an alarm email without a domain',
+        props: () => ({ alarmEmail: 'oncall' }),
+        code: Code.INVALID_ALARM_EMAIL,
+        message: /alarmEmail must be one email address/,
       },
       {
         title: 'the reserved result table variable',

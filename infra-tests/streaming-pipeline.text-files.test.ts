@@ -190,9 +190,13 @@ describe('Construct: StreamingPipeline (text-file source)', () => {
       });
     });
 
-    it('alarms on failed objects, errors and discarded events, not on iterator age', () => {
+    it('alarms on failed objects, dead letters, errors and discarded events, not on iterator age', () => {
       // THEN
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'DeadLetters',
+        AlarmDescription: Match.stringLikeRegexp('dead-lettered records or elements'),
+      });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Errors',
         AlarmDescription: Match.stringLikeRegexp('retries the event up to asyncRetryAttempts'),

@@ -1,5 +1,7 @@
+export type { AlarmTopicOptions } from './alarm-topic';
+export { createAlarmTopic, notifyOnAlarmAndOk } from './alarm-topic';
 export type { PipelineAlarms, PipelineAlarmsOptions } from './alarms';
-export { createPipelineAlarms } from './alarms';
+export { allAlarms, createPipelineAlarms, sparklessMetric } from './alarms';
 export type { CheckpointBucketOptions } from './checkpoint-bucket';
 export { createCheckpointBucket } from './checkpoint-bucket';
 export type { SparklessEnvironmentVariable, WindowTriggerEvent } from './constants';
@@ -11,6 +13,8 @@ export {
   StreamingPipelineLimits,
   WINDOW_TRIGGER_EVENT,
 } from './constants';
+export type { PipelineDashboardOptions } from './dashboard';
+export { createPipelineDashboard } from './dashboard';
 export { createDeadLetterQueue } from './dead-letter-queue';
 export type { StreamingPipelineValidationErrorDetails } from './errors';
 export {

@@ -1,4 +1,5 @@
 import { Annotations, RemovalPolicy, Tokenization } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,12 +9,15 @@ import type { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PipelinePlan } from '../../lib/core/plan/types';
-import { createPipelineAlarms, type PipelineAlarms } from './alarms';
+import { createAlarmTopic, notifyOnAlarmAndOk } from './alarm-topic';
+import { allAlarms, createPipelineAlarms, type PipelineAlarms } from './alarms';
 import { createCheckpointBucket } from './checkpoint-bucket';
 import { SparklessEnvironment, StreamingPipelineDefaults } from './constants';
+import { createPipelineDashboard } from './dashboard';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { type FailurePolicy, resolveFailurePolicy } from './failure-policy';
 import { wireKinesisSource } from './kinesis-source';
@@ -55,7 +59,7 @@ const MAX_DESCRIPTION_LENGTH = 256;
  *   entry: path.join(__dirname, '../functions/stateful-word-count/handler.ts'),
  *   batchSize: 500,
  * });
- * pipeline.alarms.errors.addAlarmAction(new SnsAction(topic));
+ * // every alarm already notifies pipeline.alarmTopic (ALARM and OK); subscribe more endpoints there
  *
  * @example
  * import { fileStreamWordCount } from '../functions/pipelines/file-stream-word-count';
@@ -101,8 +105,15 @@ export class StreamingPipeline extends Construct {
   public readonly checkpointBucket: s3.IBucket;
   /** The failure policy in effect (the `failurePolicy` prop, or the source's default). */
   public readonly failurePolicy: FailurePolicy;
-  /** The alarms on failed batches, lag (Kinesis), function errors and discarded batches or events. */
+  /**
+   * The alarms on failed batches, dead letters, lag (Kinesis), function errors and discarded batches
+   * or events; each notifies {@link alarmTopic} on ALARM and OK.
+   */
   public readonly alarms: PipelineAlarms;
+  /** The SNS topic the alarms notify (created, or the `alarmTopic` prop). */
+  public readonly alarmTopic: sns.ITopic;
+  /** The pipeline's CloudWatch dashboard (rates, batch duration, delay, state, dead letters, alarms). */
+  public readonly dashboard: cloudwatch.Dashboard;
   /** The scheduled window trigger, present when `plan.needsWindowTrigger` is true. */
   public readonly windowTrigger?: events.Rule;
   /** The result table (created or given), present when the `resultTable` prop is set. */
@@ -235,6 +246,19 @@ export class StreamingPipeline extends Construct {
       ...(source.kind === 'kinesis'
         ? { iteratorAgeThreshold: props.iteratorAgeAlarmThreshold ?? defaults.ITERATOR_AGE_ALARM_THRESHOLD }
         : {}),
+    });
+    this.alarmTopic = createAlarmTopic(this, {
+      pipelineName: props.plan.name,
+      removalPolicy,
+      ...(props.alarmTopic === undefined ? {} : { topic: props.alarmTopic }),
+      ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
+    });
+    notifyOnAlarmAndOk(allAlarms(this.alarms), this.alarmTopic);
+    this.dashboard = createPipelineDashboard(this, {
+      pipelineName: props.plan.name,
+      lambdaFunction,
+      alarms: this.alarms,
+      ...(this.stream === undefined ? {} : { stream: this.stream }),
     });
 
     if (props.plan.needsWindowTrigger) {
