@@ -269,10 +269,14 @@ describe('Construct: StreamingPipeline', () => {
           'dynamodb:Query',
         ]),
       );
-      // DeleteObject: a state kept in S3 (above 400 KB) deletes the object its new version replaced
-      expect(allowedOn(ids.bucketArn)).toEqual(
-        expect.arrayContaining(['s3:GetObject*', 's3:PutObject', 's3:List*', 's3:DeleteObject*']),
-      );
+      // DeleteObject: a state kept in S3 (above 400 KB) deletes the object its new version replaced;
+      // exactly the calls the object store makes (cdk-nag AwsSolutions-IAM5: no s3:GetObject*, s3:List*, s3:Abort*)
+      expect(allowedOn({ 'Fn::Join': ['', [ids.bucketArn, '/*']] }).sort()).toEqual([
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:PutObject',
+      ]);
+      expect(allowedOn(ids.bucketArn)).toEqual(['s3:ListBucket']);
       expect(allowedOn(ids.queueArn)).toEqual(expect.arrayContaining(['sqs:SendMessage']));
       expect(allowedOn(ids.streamArn)).toEqual(
         expect.arrayContaining(['kinesis:GetRecords', 'kinesis:GetShardIterator']),

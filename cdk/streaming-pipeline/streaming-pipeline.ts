@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import type { PipelinePlan } from '../../lib/core/plan/types';
 import { createAlarmTopic, notifyOnAlarmAndOk } from './alarm-topic';
 import { allAlarms, createPipelineAlarms, type PipelineAlarms } from './alarms';
+import { BucketAccessActions, grantBucketAccess } from './bucket-access';
 import { createCheckpointBucket } from './checkpoint-bucket';
 import { SparklessEnvironment, StreamingPipelineDefaults } from './constants';
 import { createPipelineDashboard } from './dashboard';
@@ -28,6 +29,12 @@ import { wireTextFilesSource } from './text-files-source';
 import type { StreamingPipelineProps } from './types';
 import { validateStreamingPipelineProps } from './validation';
 import { createWindowTrigger } from './window-trigger';
+import {
+  bucketObjectsFinding,
+  NagReason,
+  suppressBucketNotificationsHandlerFindings,
+  suppressNagFindings,
+} from './nag-suppressions';
 
 const MAX_DESCRIPTION_LENGTH = 256;
 
@@ -199,7 +206,11 @@ export class StreamingPipeline extends Construct {
     });
 
     this.stateTable.grantReadWriteData(this.lambdaFunction);
-    this.checkpointBucket.grantReadWrite(this.lambdaFunction);
+    grantBucketAccess(this.checkpointBucket, this.lambdaFunction, {
+      objectActions: BucketAccessActions.CHECKPOINT_OBJECTS,
+      keyPattern: '*',
+      write: true,
+    });
     grantPlanAccess(this, {
       plan: props.plan,
       grantee: this.lambdaFunction,
@@ -254,6 +265,7 @@ export class StreamingPipeline extends Construct {
       ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
     });
     notifyOnAlarmAndOk(allAlarms(this.alarms), this.alarmTopic);
+    this.suppressAcceptedNagFindings(props, role);
     this.dashboard = createPipelineDashboard(this, {
       pipelineName: props.plan.name,
       lambdaFunction,
@@ -278,6 +290,36 @@ export class StreamingPipeline extends Construct {
             'append-mode windows and no mapWithState timeouts (plan.needsWindowTrigger is false; update- and complete-mode windows emit with their batches). Remove them, or add an append-mode windowed operator to the pipeline.',
         );
       }
+    }
+  }
+
+  /** Justified cdk-nag suppressions for the findings the pipeline accepts on purpose (see {@link NagReason}). */
+  private suppressAcceptedNagFindings(props: StreamingPipelineProps, role: iam.Role): void {
+    suppressNagFindings(this.lambdaFunction, [{ id: 'AwsSolutions-L1', reason: NagReason.RUNTIME }]);
+    suppressNagFindings(this.deadLetterQueue, [
+      { id: 'AwsSolutions-SQS3', reason: NagReason.DEAD_LETTER_QUEUE },
+    ]);
+    const policy = role.node.tryFindChild('DefaultPolicy') ?? role;
+    if (props.checkpointBucket === undefined) {
+      suppressNagFindings(this.checkpointBucket, [
+        { id: 'AwsSolutions-S1', reason: NagReason.SERVER_ACCESS_LOGS },
+      ]);
+      const ownObjects = bucketObjectsFinding(this.checkpointBucket, '*');
+      if (ownObjects !== undefined) {
+        suppressNagFindings(policy, [
+          { id: 'AwsSolutions-IAM5', reason: NagReason.OBJECTS_IN_OWN_BUCKET, appliesTo: [ownObjects] },
+        ]);
+      }
+    }
+    if (this.inputBucket === undefined || this.inputPrefix === undefined) return;
+    suppressBucketNotificationsHandlerFindings(this);
+    if ('inputBucket' in props && props.inputBucket !== undefined) return;
+    suppressNagFindings(this.inputBucket, [{ id: 'AwsSolutions-S1', reason: NagReason.SERVER_ACCESS_LOGS }]);
+    const inputObjects = bucketObjectsFinding(this.inputBucket, `${this.inputPrefix}*`);
+    if (inputObjects !== undefined) {
+      suppressNagFindings(policy, [
+        { id: 'AwsSolutions-IAM5', reason: NagReason.OBJECTS_UNDER_INPUT_PREFIX, appliesTo: [inputObjects] },
+      ]);
     }
   }
 }
