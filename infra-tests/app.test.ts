@@ -302,7 +302,11 @@ describe('App: one stack per seed program', () => {
       const blacklistArn = {
         'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/reference/blacklist.json']],
       };
-      expect(resourcesAllowedFor(template, 's3:GetObject')).toEqual([blacklistArn]);
+      // the whole bucket's objects (checkpoints, write-ahead log), and the reference object
+      expect(resourcesAllowedFor(template, 's3:GetObject')).toEqual([
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
+        blacklistArn,
+      ]);
       expect(actionsAllowedOn(template, blacklistArn)).toEqual(['s3:GetObject']);
       template.hasOutput('ReferenceBlacklistUri', {
         Value: { 'Fn::Join': ['', ['s3://', { Ref: bucketId }, '/reference/blacklist.json']] },

@@ -209,6 +209,7 @@ describe('Construct: StreamingPipeline (result table, reference data, text files
       // THEN
       const bucketArn = stack.resolve(pipeline.checkpointBucket.bucketArn);
       expectSameMembers(resourcesAllowedFor(template, 's3:GetObject'), [
+        { 'Fn::Join': ['', [bucketArn, '/*']] },
         { 'Fn::Join': ['', [bucketArn, '/reference/blacklist.json']] },
         s3Arn('shared-reference/prices/${*}latest${?}.json'),
       ]);

@@ -143,7 +143,12 @@ describe('Construct: StreamingPipeline (text-file source)', () => {
     it('grants the function read on the objects under the prefix only, and no write on the input bucket', () => {
       // THEN
       const underPrefix = { 'Fn::Join': ['', [ids.inputBucketArn, '/input/*']] };
-      expect(actionsAllowedOn(template, underPrefix)).toEqual(['s3:GetBucket*', 's3:GetObject*', 's3:List*']);
+      expect(actionsAllowedOn(template, underPrefix)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+      // (s3:PutBucketNotification is the notifications custom resource's, not the function's)
+      expect(actionsAllowedOn(template, ids.inputBucketArn)).toEqual([
+        's3:ListBucket',
+        's3:PutBucketNotification',
+      ]);
       const onInput = iamStatements(template)
         .filter((statement) =>
           resourcesOf(statement).some((r) => JSON.stringify(r).includes(JSON.stringify(ids.inputBucketArn))),
@@ -190,9 +195,13 @@ describe('Construct: StreamingPipeline (text-file source)', () => {
       });
     });
 
-    it('alarms on failed objects, errors and discarded events, not on iterator age', () => {
+    it('alarms on failed objects, dead letters, errors and discarded events, not on iterator age', () => {
       // THEN
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'DeadLetters',
+        AlarmDescription: Match.stringLikeRegexp('dead-lettered records or elements'),
+      });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Errors',
         AlarmDescription: Match.stringLikeRegexp('retries the event up to asyncRetryAttempts'),
@@ -257,7 +266,7 @@ describe('Construct: StreamingPipeline (text-file source)', () => {
       const underPrefix = iamStatements(synthesized.template).filter((statement) =>
         resourcesOf(statement).some((r) => /existing-input\/new files\/\*/.test(JSON.stringify(r))),
       );
-      expect(underPrefix.flatMap(actionsOf)).toEqual(['s3:GetBucket*', 's3:GetObject*', 's3:List*']);
+      expect(underPrefix.flatMap(actionsOf)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
     });
   });
 

@@ -45,6 +45,7 @@ interface AlarmDescriptions {
   readonly failedBatches: string;
   readonly errors: string;
   readonly discarded: string;
+  readonly deadLetters: string;
   readonly iteratorAge: (threshold: string) => string;
 }
 
@@ -57,6 +58,7 @@ function descriptionsFor(kind: SourceKind, policy: FailurePolicy, pipeline: stri
       failedBatches: `The handler failed to process an S3 object of ${pipeline}; Lambda retries the event up to asyncRetryAttempts, then sends it to the dead-letter queue.`,
       errors: 'The pipeline function failed; Lambda retries the event up to asyncRetryAttempts.',
       discarded: `Lambda sent an S3 event to the dead-letter queue after its retries. Fix the cause, then run \`${recover}\`: it processes each event again, exactly once, and deletes its message.`,
+      deadLetters: `The handler of ${pipeline} dead-lettered records or elements it could not process (malformed input, a failing user function); the batch committed without them. Inspect the dead letters under the checkpoint bucket's dead-letters prefix and replay what should count.`,
       iteratorAge: lag,
     };
   }
@@ -66,6 +68,7 @@ function descriptionsFor(kind: SourceKind, policy: FailurePolicy, pipeline: stri
       errors:
         'The pipeline function failed as a whole (cold start or crash); Lambda retries the batch until it succeeds.',
       discarded: `Lambda gave up on a batch although the failure policy blocks: its records expired from the stream while it kept failing. Run \`${recover}\`: it processes whatever is still in the stream exactly once and counts what expired (lost). Raise the stream retention or fix failures faster.`,
+      deadLetters: `The handler of ${pipeline} dead-lettered records or elements it could not process (malformed input, a failing user function); the batch committed without them. Inspect the dead letters under the checkpoint bucket's dead-letters prefix and replay what should count.`,
       iteratorAge: (threshold) =>
         `${lag(threshold)} Under the blocking failure policy a failing batch holds its shard until it is fixed or expires.`,
     };
@@ -75,6 +78,7 @@ function descriptionsFor(kind: SourceKind, policy: FailurePolicy, pipeline: stri
     errors:
       'The pipeline function failed as a whole (cold start or crash); Lambda retries the batch up to retryAttempts.',
     discarded: `Lambda discarded a batch to the dead-letter queue. Fix the cause, then run \`${recover}\` before the records expire from the stream: it processes exactly the records never committed, once.`,
+    deadLetters: `The handler of ${pipeline} dead-lettered records or elements it could not process (malformed input, a failing user function); the batch committed without them. Inspect the dead letters under the checkpoint bucket's dead-letters prefix and replay what should count.`,
     iteratorAge: lag,
   };
 }
@@ -93,6 +97,39 @@ export interface PipelineAlarms {
   readonly errors: cloudwatch.Alarm;
   /** Lambda sent at least one batch pointer or event to the dead-letter queue. */
   readonly deadLetterQueue: cloudwatch.Alarm;
+  /** The handlers dead-lettered at least one record or element in 5 minutes: the `Sparkless/DeadLetters` metric. */
+  readonly deadLetters: cloudwatch.Alarm;
+}
+
+/** Every alarm of a pipeline, for actions. */
+export function allAlarms(alarms: PipelineAlarms): cloudwatch.Alarm[] {
+  return [
+    alarms.iteratorAge,
+    alarms.failedBatches,
+    alarms.errors,
+    alarms.deadLetterQueue,
+    alarms.deadLetters,
+  ].filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined);
+}
+
+/**
+ * A metric the handlers write in CloudWatch Embedded Metric Format, by pipeline.
+ *
+ * @param pipelineName - the `Pipeline` dimension
+ * @param metricName - one of {@link SparklessMetric}'s names
+ * @param props - statistic, period, label
+ */
+export function sparklessMetric(
+  pipelineName: string,
+  metricName: string,
+  props: cloudwatch.MetricOptions = {},
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: SparklessMetric.NAMESPACE,
+    metricName,
+    dimensionsMap: { [SparklessMetric.PIPELINE_DIMENSION]: pipelineName },
+    ...props,
+  });
 }
 
 /**
@@ -128,10 +165,7 @@ export function createPipelineAlarms(scope: Construct, options: PipelineAlarmsOp
         });
   const failedBatches = new cloudwatch.Alarm(scope, 'FailedBatchesAlarm', {
     alarmDescription: descriptions.failedBatches,
-    metric: new cloudwatch.Metric({
-      namespace: SparklessMetric.NAMESPACE,
-      metricName: SparklessMetric.FAILED_BATCHES,
-      dimensionsMap: { [SparklessMetric.PIPELINE_DIMENSION]: options.pipelineName },
+    metric: sparklessMetric(options.pipelineName, SparklessMetric.FAILED_BATCHES, {
       statistic: cloudwatch.Stats.SUM,
       period: StreamingPipelineDefaults.FAILED_BATCHES_ALARM_PERIOD,
     }),
@@ -159,10 +193,22 @@ export function createPipelineAlarms(scope: Construct, options: PipelineAlarmsOp
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
+  const deadLetters = new cloudwatch.Alarm(scope, 'DeadLettersAlarm', {
+    alarmDescription: descriptions.deadLetters,
+    metric: sparklessMetric(options.pipelineName, SparklessMetric.DEAD_LETTERS, {
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
   return {
     ...(iteratorAge === undefined ? {} : { iteratorAge }),
     failedBatches,
     errors,
     deadLetterQueue: discarded,
+    deadLetters,
   };
 }

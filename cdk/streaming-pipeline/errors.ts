@@ -29,6 +29,7 @@ export const StreamingPipelineErrorCode = {
   FAILURE_POLICY_CONFLICT: 'FailurePolicyConflict',
   FAILURE_POLICY_UNSUPPORTED: 'FailurePolicyUnsupported',
   WRITE_AHEAD_LOG_SHORTER_THAN_STREAM: 'WriteAheadLogShorterThanStream',
+  INVALID_ALARM_EMAIL: 'InvalidAlarmEmail',
 } as const;
 
 /** One of the {@link StreamingPipelineErrorCode} values. */

@@ -1,5 +1,9 @@
+export type { AlarmTopicOptions } from './alarm-topic';
+export { createAlarmTopic, notifyOnAlarmAndOk } from './alarm-topic';
 export type { PipelineAlarms, PipelineAlarmsOptions } from './alarms';
-export { createPipelineAlarms } from './alarms';
+export { allAlarms, createPipelineAlarms, sparklessMetric } from './alarms';
+export type { BucketAccessOptions } from './bucket-access';
+export { BucketAccessActions, grantBucketAccess } from './bucket-access';
 export type { CheckpointBucketOptions } from './checkpoint-bucket';
 export { createCheckpointBucket } from './checkpoint-bucket';
 export type { SparklessEnvironmentVariable, WindowTriggerEvent } from './constants';
@@ -11,6 +15,8 @@ export {
   StreamingPipelineLimits,
   WINDOW_TRIGGER_EVENT,
 } from './constants';
+export type { PipelineDashboardOptions } from './dashboard';
+export { createPipelineDashboard } from './dashboard';
 export { createDeadLetterQueue } from './dead-letter-queue';
 export type { StreamingPipelineValidationErrorDetails } from './errors';
 export {
@@ -25,6 +31,8 @@ export {
   resolveFailurePolicy,
 } from './failure-policy';
 export { createInputBucket } from './input-bucket';
+export type { NagSuppression } from './nag-suppressions';
+export { NagReason, suppressNagFindings } from './nag-suppressions';
 export type { PlanAccessOptions, TextFilePrefixLocation } from './plan-access';
 export { grantPlanAccess, iamLiteral, PlanAccessActions, textFilePrefixLocation } from './plan-access';
 export type { ResultTableOptions } from './result-table';

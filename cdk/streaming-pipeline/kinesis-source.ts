@@ -54,6 +54,8 @@ export function wireKinesisSource(scope: Construct, options: KinesisSourceOption
     parallelizationFactor: defaults.PARALLELIZATION_FACTOR,
     bisectBatchOnError: true,
     reportBatchItemFailures: true,
+    // The mapping's own EventCount metrics (polled, processed, dropped, failed-invoke events).
+    metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
     ...(options.failurePolicy === FailurePolicy.BlockUntilFixed
       ? { retryAttempts: defaults.INFINITE_RETRY_ATTEMPTS }
       : {

@@ -1,4 +1,5 @@
 import { Annotations, RemovalPolicy, Tokenization } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,12 +9,16 @@ import type { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PipelinePlan } from '../../lib/core/plan/types';
-import { createPipelineAlarms, type PipelineAlarms } from './alarms';
+import { createAlarmTopic, notifyOnAlarmAndOk } from './alarm-topic';
+import { allAlarms, createPipelineAlarms, type PipelineAlarms } from './alarms';
+import { BucketAccessActions, grantBucketAccess } from './bucket-access';
 import { createCheckpointBucket } from './checkpoint-bucket';
 import { SparklessEnvironment, StreamingPipelineDefaults } from './constants';
+import { createPipelineDashboard } from './dashboard';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { type FailurePolicy, resolveFailurePolicy } from './failure-policy';
 import { wireKinesisSource } from './kinesis-source';
@@ -24,6 +29,12 @@ import { wireTextFilesSource } from './text-files-source';
 import type { StreamingPipelineProps } from './types';
 import { validateStreamingPipelineProps } from './validation';
 import { createWindowTrigger } from './window-trigger';
+import {
+  bucketObjectsFinding,
+  NagReason,
+  suppressBucketNotificationsHandlerFindings,
+  suppressNagFindings,
+} from './nag-suppressions';
 
 const MAX_DESCRIPTION_LENGTH = 256;
 
@@ -55,7 +66,7 @@ const MAX_DESCRIPTION_LENGTH = 256;
  *   entry: path.join(__dirname, '../functions/stateful-word-count/handler.ts'),
  *   batchSize: 500,
  * });
- * pipeline.alarms.errors.addAlarmAction(new SnsAction(topic));
+ * // every alarm already notifies pipeline.alarmTopic (ALARM and OK); subscribe more endpoints there
  *
  * @example
  * import { fileStreamWordCount } from '../functions/pipelines/file-stream-word-count';
@@ -101,8 +112,15 @@ export class StreamingPipeline extends Construct {
   public readonly checkpointBucket: s3.IBucket;
   /** The failure policy in effect (the `failurePolicy` prop, or the source's default). */
   public readonly failurePolicy: FailurePolicy;
-  /** The alarms on failed batches, lag (Kinesis), function errors and discarded batches or events. */
+  /**
+   * The alarms on failed batches, dead letters, lag (Kinesis), function errors and discarded batches
+   * or events; each notifies {@link alarmTopic} on ALARM and OK.
+   */
   public readonly alarms: PipelineAlarms;
+  /** The SNS topic the alarms notify (created, or the `alarmTopic` prop). */
+  public readonly alarmTopic: sns.ITopic;
+  /** The pipeline's CloudWatch dashboard (rates, batch duration, delay, state, dead letters, alarms). */
+  public readonly dashboard: cloudwatch.Dashboard;
   /** The scheduled window trigger, present when `plan.needsWindowTrigger` is true. */
   public readonly windowTrigger?: events.Rule;
   /** The result table (created or given), present when the `resultTable` prop is set. */
@@ -188,7 +206,11 @@ export class StreamingPipeline extends Construct {
     });
 
     this.stateTable.grantReadWriteData(this.lambdaFunction);
-    this.checkpointBucket.grantReadWrite(this.lambdaFunction);
+    grantBucketAccess(this.checkpointBucket, this.lambdaFunction, {
+      objectActions: BucketAccessActions.CHECKPOINT_OBJECTS,
+      keyPattern: '*',
+      write: true,
+    });
     grantPlanAccess(this, {
       plan: props.plan,
       grantee: this.lambdaFunction,
@@ -236,6 +258,20 @@ export class StreamingPipeline extends Construct {
         ? { iteratorAgeThreshold: props.iteratorAgeAlarmThreshold ?? defaults.ITERATOR_AGE_ALARM_THRESHOLD }
         : {}),
     });
+    this.alarmTopic = createAlarmTopic(this, {
+      pipelineName: props.plan.name,
+      removalPolicy,
+      ...(props.alarmTopic === undefined ? {} : { topic: props.alarmTopic }),
+      ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
+    });
+    notifyOnAlarmAndOk(allAlarms(this.alarms), this.alarmTopic);
+    this.suppressAcceptedNagFindings(props, role);
+    this.dashboard = createPipelineDashboard(this, {
+      pipelineName: props.plan.name,
+      lambdaFunction,
+      alarms: this.alarms,
+      ...(this.stream === undefined ? {} : { stream: this.stream }),
+    });
 
     if (props.plan.needsWindowTrigger) {
       this.windowTrigger = createWindowTrigger(this, {
@@ -254,6 +290,36 @@ export class StreamingPipeline extends Construct {
             'append-mode windows and no mapWithState timeouts (plan.needsWindowTrigger is false; update- and complete-mode windows emit with their batches). Remove them, or add an append-mode windowed operator to the pipeline.',
         );
       }
+    }
+  }
+
+  /** Justified cdk-nag suppressions for the findings the pipeline accepts on purpose (see {@link NagReason}). */
+  private suppressAcceptedNagFindings(props: StreamingPipelineProps, role: iam.Role): void {
+    suppressNagFindings(this.lambdaFunction, [{ id: 'AwsSolutions-L1', reason: NagReason.RUNTIME }]);
+    suppressNagFindings(this.deadLetterQueue, [
+      { id: 'AwsSolutions-SQS3', reason: NagReason.DEAD_LETTER_QUEUE },
+    ]);
+    const policy = role.node.tryFindChild('DefaultPolicy') ?? role;
+    if (props.checkpointBucket === undefined) {
+      suppressNagFindings(this.checkpointBucket, [
+        { id: 'AwsSolutions-S1', reason: NagReason.SERVER_ACCESS_LOGS },
+      ]);
+      const ownObjects = bucketObjectsFinding(this.checkpointBucket, '*');
+      if (ownObjects !== undefined) {
+        suppressNagFindings(policy, [
+          { id: 'AwsSolutions-IAM5', reason: NagReason.OBJECTS_IN_OWN_BUCKET, appliesTo: [ownObjects] },
+        ]);
+      }
+    }
+    if (this.inputBucket === undefined || this.inputPrefix === undefined) return;
+    suppressBucketNotificationsHandlerFindings(this);
+    if ('inputBucket' in props && props.inputBucket !== undefined) return;
+    suppressNagFindings(this.inputBucket, [{ id: 'AwsSolutions-S1', reason: NagReason.SERVER_ACCESS_LOGS }]);
+    const inputObjects = bucketObjectsFinding(this.inputBucket, `${this.inputPrefix}*`);
+    if (inputObjects !== undefined) {
+      suppressNagFindings(policy, [
+        { id: 'AwsSolutions-IAM5', reason: NagReason.OBJECTS_UNDER_INPUT_PREFIX, appliesTo: [inputObjects] },
+      ]);
     }
   }
 }

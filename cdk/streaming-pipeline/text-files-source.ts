@@ -6,6 +6,7 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { encodeS3EventKey } from '../../lib/sources/s3-files/object-key';
+import { BucketAccessActions, grantBucketAccess } from './bucket-access';
 import { StreamingPipelineDefaults } from './constants';
 import { createInputBucket, warnIfUnversioned } from './input-bucket';
 import type { TextFilesSourceProps } from './types';
@@ -47,7 +48,11 @@ export function wireTextFilesSource(scope: Construct, options: TextFilesSourceOp
     new LambdaDestination(lambdaFunction),
     ...(prefix === '' ? [] : [{ prefix: encodeS3EventKey(prefix) }]),
   );
-  bucket.grantRead(lambdaFunction, `${prefix}*`);
+  grantBucketAccess(bucket, lambdaFunction, {
+    objectActions: BucketAccessActions.INPUT_OBJECTS,
+    keyPattern: `${prefix}*`,
+    write: false,
+  });
   lambdaFunction.configureAsyncInvoke({
     retryAttempts: props.asyncRetryAttempts ?? StreamingPipelineDefaults.ASYNC_RETRY_ATTEMPTS,
     maxEventAge: props.maxEventAge ?? StreamingPipelineDefaults.MAX_EVENT_AGE,

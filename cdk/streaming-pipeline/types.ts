@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { PipelinePlan } from '../../lib/core/plan/types';
 import type { FailurePolicy } from './failure-policy';
 
@@ -105,6 +106,23 @@ export interface StreamingPipelineBaseProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The SNS topic every alarm of the pipeline notifies, on ALARM and on OK. A topic encrypted with a
+   * KMS key must let `cloudwatch.amazonaws.com` use the key (`kms:Decrypt`, `kms:GenerateDataKey*`).
+   *
+   * @default a topic per pipeline, encrypted with a customer-managed key (with rotation) that
+   *   CloudWatch may use, and SSL-only
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * An email address subscribed to the alarm topic (created or given). AWS sends it a confirmation
+   * message first.
+   *
+   * @default no subscription
+   */
+  readonly alarmEmail?: string;
 
   /**
    * An existing table for state, offsets and the batch ledger. It must have partition key `pk` (S),

@@ -440,7 +440,22 @@ function operations(props: StreamingPipelineProps): Array<Check | undefined> {
       fix: 'Set iteratorAgeAlarmThreshold to the lag you tolerate, e.g. Duration.minutes(5), or omit it.',
     });
   }
+  checks.push(alarmEmail(props.alarmEmail));
   return checks;
+}
+
+/** One `local@domain.tld` address, no spaces or display name (what an SNS email subscription takes). */
+const EMAIL_ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]+$/;
+
+function alarmEmail(email: string | undefined): Check | undefined {
+  if (email === undefined || Token.isUnresolved(email) || EMAIL_ADDRESS.test(email)) return undefined;
+  return {
+    code: StreamingPipelineErrorCode.INVALID_ALARM_EMAIL,
+    property: 'alarmEmail',
+    given: JSON.stringify(email),
+    problem: 'must be one email address (local@domain.tld, no display name, no list)',
+    fix: 'Set alarmEmail to one address such as "oncall@example.com" (subscribe more addresses to pipeline.alarmTopic), or omit it.',
+  };
 }
 
 function keyAttributeName(property: string, value: string): Check | undefined {

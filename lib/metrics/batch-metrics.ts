@@ -60,6 +60,20 @@ export const SparklessMetric = {
   FAILED_BATCHES: 'FailedBatches',
   /** Count of progress listener callbacks that threw ({@link ListenerFailure}). */
   LISTENER_FAILURES: 'ListenerFailures',
+  /** Records in committed batches ({@link BatchMetrics.records}). */
+  RECORDS: 'Records',
+  /** Records and elements dead-lettered, in batches and envelopes. */
+  DEAD_LETTERS: 'DeadLetters',
+  /** Records too late for every window. */
+  LATE_RECORDS: 'LateRecords',
+  /** Keys written to the state store. */
+  STATE_WRITES: 'StateWrites',
+  /** Conditional state writes redone after a conflict. */
+  STATE_CONFLICTS: 'StateConflicts',
+  /** Milliseconds from claim to commit, per batch. */
+  PROCESSING_TIME: 'ProcessingTime',
+  /** Milliseconds from the oldest record's arrival to the claim, per batch. */
+  SCHEDULING_DELAY: 'SchedulingDelay',
 } as const;
 
 /** The port for batch metrics (CloudWatch EMF in Lambda, an array in tests). */
