@@ -163,47 +163,43 @@ export function createPipelineAlarms(scope: Construct, options: PipelineAlarmsOp
           datapointsToAlarm: 3,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
-  const failedBatches = new cloudwatch.Alarm(scope, 'FailedBatchesAlarm', {
-    alarmDescription: descriptions.failedBatches,
-    metric: sparklessMetric(options.pipelineName, SparklessMetric.FAILED_BATCHES, {
+  const failedBatches = alarmOnAny(
+    scope,
+    'FailedBatchesAlarm',
+    descriptions.failedBatches,
+    sparklessMetric(options.pipelineName, SparklessMetric.FAILED_BATCHES, {
       statistic: cloudwatch.Stats.SUM,
       period: StreamingPipelineDefaults.FAILED_BATCHES_ALARM_PERIOD,
     }),
-    threshold: StreamingPipelineDefaults.FAILED_BATCHES_ALARM_THRESHOLD,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  const errors = new cloudwatch.Alarm(scope, 'ErrorsAlarm', {
-    alarmDescription: descriptions.errors,
-    metric: lambdaFunction.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  const discarded = new cloudwatch.Alarm(scope, 'DeadLetterQueueAlarm', {
-    alarmDescription: descriptions.discarded,
-    metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+    StreamingPipelineDefaults.FAILED_BATCHES_ALARM_THRESHOLD,
+  );
+  const errors = alarmOnAny(
+    scope,
+    'ErrorsAlarm',
+    descriptions.errors,
+    lambdaFunction.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+    1,
+  );
+  const discarded = alarmOnAny(
+    scope,
+    'DeadLetterQueueAlarm',
+    descriptions.discarded,
+    deadLetterQueue.metricApproximateNumberOfMessagesVisible({
       statistic: cloudwatch.Stats.MAXIMUM,
       period: Duration.minutes(5),
     }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  const deadLetters = new cloudwatch.Alarm(scope, 'DeadLettersAlarm', {
-    alarmDescription: descriptions.deadLetters,
-    metric: sparklessMetric(options.pipelineName, SparklessMetric.DEAD_LETTERS, {
+    1,
+  );
+  const deadLetters = alarmOnAny(
+    scope,
+    'DeadLettersAlarm',
+    descriptions.deadLetters,
+    sparklessMetric(options.pipelineName, SparklessMetric.DEAD_LETTERS, {
       statistic: cloudwatch.Stats.SUM,
       period: Duration.minutes(5),
     }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+    1,
+  );
   return {
     ...(iteratorAge === undefined ? {} : { iteratorAge }),
     failedBatches,
@@ -211,4 +207,25 @@ export function createPipelineAlarms(scope: Construct, options: PipelineAlarmsOp
     deadLetterQueue: discarded,
     deadLetters,
   };
+}
+
+/**
+ * An alarm that fires when `metric` reaches `threshold` within one period (missing data is fine):
+ * the shape of every "this must never happen" alarm of a pipeline.
+ */
+function alarmOnAny(
+  scope: Construct,
+  id: string,
+  alarmDescription: string,
+  metric: cloudwatch.IMetric,
+  threshold: number,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription,
+    metric,
+    threshold,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }

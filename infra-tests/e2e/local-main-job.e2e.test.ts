@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statefulWordCount } from '../../functions/pipelines/stateful-word-count';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
+import { jobOptions } from '../../localstack/main/options';
 import { runWordCountOn } from '../../localstack/main/word-count-job';
 import { localRunnerClients } from '../../localstack/runner/handler-options';
 import { createPipelineReaders } from '../../localstack/runner/pipeline-readers';
@@ -49,15 +50,7 @@ describe('End to end: npm start (the stateful word count job)', () => {
       // Act
       const exitCode = await runWordCountOn(
         { endpoint: stack.endpoint, region: stack.region, dataDir: undefined },
-        {
-          follow: false,
-          port: 0,
-          dataDir: undefined,
-          shards: 1,
-          input: file,
-          malformedRecord: false,
-          readStdin: false,
-        },
+        jobOptions({ shards: 1, input: file, malformedRecord: false }),
         (line) => log.push(line),
       );
 

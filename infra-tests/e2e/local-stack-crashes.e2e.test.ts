@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedStack } from '../../localstack/embedded';
+import { jobOptions } from '../../localstack/main/options';
 import { runWordCountOn } from '../../localstack/main/word-count-job';
 import { descendants, descendantsMatching, killAll, launchNpm, waitFor } from './processes';
 
@@ -48,7 +49,7 @@ describe('End to end: crashes of a --data-dir stack lose and double-count nothin
     try {
       exitCode = await runWordCountOn(
         { endpoint: stack.endpoint, region: stack.region, dataDir: stack.dataDir },
-        { follow: false, port: 0, dataDir, shards: 2, input, malformedRecord: true, readStdin: false },
+        jobOptions({ dataDir, input }),
         (line) => {
           log.push(line);
           if (line.startsWith('produced ') && killed === undefined) {

@@ -11,6 +11,7 @@ import { DynamoDbPartitionLedgerStore } from '../../lib/ledger';
 import { MemoryMetricsSink } from '../../lib/metrics';
 import type { BatchProgress, PipelineStatus } from '../../lib/progress';
 import { type EmbeddedStack, startEmbeddedStack } from '../../localstack/embedded';
+import { jobOptions } from '../../localstack/main/options';
 import { runWordCountOn } from '../../localstack/main/word-count-job';
 import { deployLocalPipeline } from '../../localstack/runner/local-pipeline';
 
@@ -118,15 +119,7 @@ describe('End to end: progress and status of the stateful word count on the embe
     await writeFile(file, `${lines.join('\n')}\n`);
     const exitCode = await runWordCountOn(
       { endpoint: stack.endpoint, region: stack.region, dataDir: undefined },
-      {
-        follow: false,
-        port: 0,
-        dataDir: undefined,
-        shards: 2,
-        input: file,
-        malformedRecord: false,
-        readStdin: false,
-      },
+      jobOptions({ input: file, malformedRecord: false }),
       () => undefined,
     );
     await rm(directory, { recursive: true, force: true });

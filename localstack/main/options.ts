@@ -27,6 +27,25 @@ const USAGE = `usage: npm start -- [program] [--follow] [--port N] [--data-dir D
   --no-malformed  do not produce the invalid-UTF-8 record that demonstrates the dead-letter path
   program         one of the seed programs (npm start -- list); default stateful-word-count (the only one with the options above but --port)`;
 
+/**
+ * Options of a run that reads no stdin and uses a stack it is given (the seed program runner and the
+ * tests): the bundled sample on 2 shards with the malformed record, as `npm start` with no flags.
+ *
+ * @param overrides - what differs, e.g. `{ input: file, shards: 1 }`
+ */
+export function jobOptions(overrides: Partial<MainOptions> = {}): MainOptions {
+  return {
+    follow: false,
+    port: 0,
+    dataDir: undefined,
+    shards: 2,
+    input: undefined,
+    malformedRecord: true,
+    readStdin: false,
+    ...overrides,
+  };
+}
+
 /** Parses `argv` (without node and script); wrong input fails with the usage text. */
 export function parseMainOptions(argv: readonly string[], stdinIsTerminal: boolean): MainOptions {
   let follow = false;

@@ -1,3 +1,4 @@
+import { jobOptions } from '../main/options';
 import { runWordCountOn } from '../main/word-count-job';
 import type { LocalProgram } from './program';
 
@@ -10,15 +11,7 @@ export const statefulWordCountProgram: LocalProgram = {
     const log: string[] = [];
     const exitCode = await runWordCountOn(
       { endpoint: context.endpoint, region: context.region, dataDir: undefined },
-      {
-        follow: false,
-        port: 0,
-        dataDir: undefined,
-        shards: 2,
-        input: undefined,
-        malformedRecord: true,
-        readStdin: false,
-      },
+      jobOptions(),
       (line) => {
         log.push(line);
         context.log(line);
